@@ -1,0 +1,125 @@
+// Builds Hutong: opens the database, migrates, prepares identity, then assembles the HTTP app — platform plugins
+// first, then one line per module. Start-up and shut-down come in pairs in `start` / `stop`.
+import path from 'node:path';
+import cookie from '@fastify/cookie';
+import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { Identity } from './platform/auth/identity.js';
+import { sqliteFileFor, type Config } from './platform/config/index.js';
+import { openDatabase, type Database } from './platform/db/index.js';
+import { migrateToLatest } from './platform/db/migrate.js';
+import { registerAuthHook } from './platform/http/auth-hook.js';
+import { registerErrorHandling } from './platform/http/errors.js';
+import { registerHealth } from './platform/http/health.js';
+import { registerOpenApi, registerOpenApiUi } from './platform/http/openapi.js';
+import { registerConsole } from './platform/http/static.js';
+import './platform/http/types.js';
+import { newId } from './platform/ids/index.js';
+import { Metrics } from './platform/metrics/index.js';
+import { packageRoot, packageVersion } from './platform/package-info.js';
+import { createSystemModule } from './modules/system/index.js';
+
+export interface RouteInfo {
+  method: string;
+  url: string;
+  permission: string | undefined;
+}
+
+export interface Hutong {
+  readonly app: FastifyInstance;
+  readonly db: Database;
+  readonly identity: Identity;
+  readonly config: Config;
+  /** Every route registered, with the permission it declared (for the route-table test and docs). */
+  readonly routes: RouteInfo[];
+  /** Set when the first administrator was created now with a generated password (print it once). */
+  readonly firstAdmin: { username: string; generatedPassword?: string } | undefined;
+  start(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export interface CreateOptions {
+  logger?: FastifyServerOptions['logger'];
+  /** Use this database instead of opening one from the config (tests). */
+  db?: Database;
+  webDist?: string;
+}
+
+export async function createHutong(config: Config, options: CreateOptions = {}): Promise<Hutong> {
+  const version = packageVersion();
+  const startedAt = new Date().toISOString();
+  const db = options.db ?? openDatabase({ url: config.databaseUrl, sqliteFile: sqliteFileFor(config) });
+  await migrateToLatest(db);
+
+  const identity = new Identity(db, config);
+  const system = createSystemModule({ db, identity, config, version, startedAt });
+  // Permissions are declared when modules load (above), so built-in roles can be brought up to date now.
+  await identity.syncBuiltinRoles();
+  const admin = await identity.ensureFirstAdmin();
+
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: config.http.bodyLimitBytes,
+    trustProxy: config.http.trustProxy,
+    genReqId: () => newId(),
+    // One log line per request is noise at thousands of messages a second; debug/trace turn it back on.
+    logController: new LogController({
+      disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    }),
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+
+  const routes: RouteInfo[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD') continue;
+      routes.push({ method, url: route.url, permission: route.config?.permission });
+    }
+  });
+
+  // ---- platform ----
+  registerErrorHandling(app, config.http.bodyLimitBytes);
+  await app.register(cookie);
+  await registerOpenApi(app, version);
+  registerAuthHook(app, identity);
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('x-frame-options', 'DENY');
+    reply.header('referrer-policy', 'same-origin');
+  });
+  const metrics = new Metrics();
+  metrics.register(app);
+  registerHealth(app, db);
+
+  // ---- modules ----
+  await app.register(system.routes);
+
+  // ---- API docs and the console ----
+  await registerOpenApiUi(app);
+  await registerConsole(app, options.webDist ?? path.join(packageRoot(), 'web', 'dist'));
+
+  let listening = false;
+  return {
+    app,
+    db,
+    identity,
+    config,
+    routes,
+    firstAdmin: admin.created ? admin : undefined,
+    async start() {
+      await app.listen({ host: config.host, port: config.port });
+      listening = true;
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+      return `http://${host}:${port}/`;
+    },
+    async stop() {
+      if (listening) await app.close();
+      else await app.close().catch(() => undefined);
+      await db.close();
+    },
+  };
+}

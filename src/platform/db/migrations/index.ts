@@ -1,0 +1,12 @@
+// Every migration, in order. Names start with the date; files are forward-only and never edited once released.
+import type { Kysely } from 'kysely';
+import type { DialectName } from '../index.js';
+import * as identityAndAudit from './2026-11-25-001-identity-audit.js';
+
+export interface DialectMigration {
+  up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
+}
+
+export const migrations: Record<string, DialectMigration> = {
+  '2026-11-25-001-identity-audit': identityAndAudit,
+};

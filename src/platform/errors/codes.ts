@@ -1,0 +1,91 @@
+// The catalogue of error codes. Codes are part of the API: never rename one, only add.
+interface ErrorEntry {
+  status: number;
+  zh: string;
+  en: string;
+}
+
+function entries<T extends Record<string, ErrorEntry>>(table: T): T {
+  return table;
+}
+
+export const messages = entries({
+  // request shape
+  HT_REQUEST_INVALID: { status: 400, zh: '请求参数不合法', en: 'The request is invalid' },
+  HT_REQUEST_MALFORMED_JSON: { status: 400, zh: '请求体不是合法的 JSON', en: 'The request body is not valid JSON' },
+  HT_REQUEST_EMPTY_BODY: { status: 400, zh: '请求体为空', en: 'The request body is empty' },
+  HT_REQUEST_TOO_LARGE: {
+    status: 413,
+    zh: '请求体超过上限（{limit} 字节）',
+    en: 'The request body exceeds the limit ({limit} bytes)',
+  },
+  HT_REQUEST_UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    zh: '不支持的内容类型：{contentType}',
+    en: 'Unsupported content type: {contentType}',
+  },
+  HT_NOT_FOUND: { status: 404, zh: '资源不存在：{path}', en: 'Not found: {path}' },
+  HT_METHOD_NOT_ALLOWED: { status: 405, zh: '不支持该请求方法', en: 'Method not allowed' },
+  HT_RATE_LIMITED: { status: 429, zh: '请求过于频繁，请稍后再试', en: 'Too many requests, try again later' },
+  HT_INTERNAL: {
+    status: 500,
+    zh: '服务器内部错误（请求编号 {requestId}）',
+    en: 'Internal server error (request id {requestId})',
+  },
+  HT_UNAVAILABLE: { status: 503, zh: '服务暂不可用：{reason}', en: 'Service unavailable: {reason}' },
+
+  // authentication and access
+  HT_AUTH_REQUIRED: { status: 401, zh: '请先登录', en: 'Authentication required' },
+  HT_AUTH_INVALID_CREDENTIALS: { status: 401, zh: '用户名或密码错误', en: 'Invalid username or password' },
+  HT_AUTH_SESSION_EXPIRED: { status: 401, zh: '会话已过期，请重新登录', en: 'Your session has expired, sign in again' },
+  HT_AUTH_INVALID_TOKEN: { status: 401, zh: 'API 令牌无效或已过期', en: 'The API token is invalid or expired' },
+  HT_AUTH_FORBIDDEN: { status: 403, zh: '没有权限：{permission}', en: 'Permission denied: {permission}' },
+  HT_AUTH_PASSWORD_CHANGE_REQUIRED: {
+    status: 403,
+    zh: '首次登录或密码被重置，请先修改密码',
+    en: 'You must change your password before continuing',
+  },
+  HT_AUTH_PASSWORD_POLICY: {
+    status: 400,
+    zh: '密码不符合策略：至少 {minLength} 位，且包含大写字母、小写字母、数字、符号中的至少 3 类',
+    en: 'The password does not meet the policy: at least {minLength} characters from at least 3 of upper case, lower case, digits and symbols',
+  },
+  HT_AUTH_PASSWORD_REUSED: {
+    status: 400,
+    zh: '新密码不能与最近 {count} 次使用过的密码相同',
+    en: 'The new password must differ from the last {count} passwords',
+  },
+
+  // system administration (系统管理)
+  HT_SYSTEM_USER_NOT_FOUND: { status: 404, zh: '用户不存在：{id}', en: 'User not found: {id}' },
+  HT_SYSTEM_USER_EXISTS: { status: 409, zh: '用户名已存在：{username}', en: 'Username already exists: {username}' },
+  HT_SYSTEM_USER_SELF: {
+    status: 409,
+    zh: '不能对自己执行此操作：{action}',
+    en: 'You cannot do this to your own account: {action}',
+  },
+  HT_SYSTEM_ROLE_NOT_FOUND: { status: 404, zh: '角色不存在：{id}', en: 'Role not found: {id}' },
+  HT_SYSTEM_ROLE_EXISTS: { status: 409, zh: '角色编码已存在：{code}', en: 'Role code already exists: {code}' },
+  HT_SYSTEM_ROLE_BUILTIN: {
+    status: 409,
+    zh: '内置角色不能删除或修改权限：{code}',
+    en: 'Built-in roles cannot be deleted or have their permissions changed: {code}',
+  },
+  HT_SYSTEM_ROLE_IN_USE: {
+    status: 409,
+    zh: '角色仍分配给 {count} 个用户，不能删除',
+    en: 'The role is still assigned to {count} users and cannot be deleted',
+  },
+  HT_SYSTEM_ROLE_CONFLICT: {
+    status: 409,
+    zh: '系统管理员、安全管理员、审计管理员三员分立，一个用户只能担任其中之一',
+    en: 'System, security and audit administrator roles are mutually exclusive (separation of duties)',
+  },
+  HT_SYSTEM_UNKNOWN_PERMISSION: { status: 400, zh: '未知的权限：{permission}', en: 'Unknown permission: {permission}' },
+  HT_SYSTEM_TOKEN_NOT_FOUND: { status: 404, zh: 'API 令牌不存在：{id}', en: 'API token not found: {id}' },
+
+  // configuration
+  HT_CONFIG_INVALID: { status: 500, zh: '配置有误：{problems}', en: 'Invalid configuration: {problems}' },
+});
+
+export type ErrorCode = keyof typeof messages;

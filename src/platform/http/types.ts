@@ -1,0 +1,16 @@
+// What every route declares, and what every request carries.
+import type { RequestContext } from '../auth/context.js';
+
+/** `public`: no sign-in (must also be listed in PUBLIC_ROUTES); `authenticated`: any signed-in user; else a code. */
+export type RoutePermission = 'public' | 'authenticated' | (string & {});
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    permission?: RoutePermission;
+    /** Reachable while the user must still change a first-login or reset password. */
+    allowDuringPasswordChange?: boolean;
+  }
+  interface FastifyRequest {
+    ctx: RequestContext;
+  }
+}

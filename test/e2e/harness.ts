@@ -1,0 +1,76 @@
+// Starts a real Hutong for browser tests: a temporary SQLite database, the built console (built here if missing),
+// listening on a free loopback port, with a generated first-administrator password that must be changed.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from 'playwright-core';
+import { createHutong } from '../../src/app.js';
+import { loadConfig } from '../../src/platform/config/index.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface TestServer {
+  url: string;
+  adminUsername: string;
+  adminPassword: string;
+  close(): Promise<void>;
+}
+
+export function ensureConsoleBuilt(): string {
+  const dist = path.join(root, 'web', 'dist');
+  if (!existsSync(path.join(dist, 'index.html'))) {
+    const result = spawnSync(
+      path.join(root, 'node_modules', '.bin', 'vite'),
+      ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
+      {
+        cwd: root,
+        stdio: 'inherit',
+      },
+    );
+    if (result.status !== 0) throw new Error('console build failed');
+  }
+  return dist;
+}
+
+export async function startTestServer(): Promise<TestServer> {
+  const webDist = ensureConsoleBuilt();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hutong-e2e-'));
+  const config = loadConfig({
+    env: {},
+    file: '/dev/null',
+    overrides: { dataDir, host: '127.0.0.1', port: 0, logLevel: 'warn' },
+  });
+  const hutong = await createHutong(config, { webDist, logger: false });
+  const url = await hutong.start();
+  const password = hutong.firstAdmin?.generatedPassword;
+  if (!password) throw new Error('expected a generated first-administrator password');
+  return {
+    url: url.replace('localhost', '127.0.0.1'),
+    adminUsername: hutong.firstAdmin?.username ?? 'admin',
+    adminPassword: password,
+    close: async () => {
+      await hutong.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const CHROMIUM_PATH = process.env.HUTONG_CHROMIUM ?? '/usr/bin/chromium';
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+      '--no-first-run',
+    ],
+  });
+}
