@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../test/support/app.js';
 import { dialectsUnderTest } from '../test/support/databases.js';
-import { isPublicRoute } from './platform/http/public-routes.js';
+import { isInboundRoute, isPublicRoute } from './platform/http/public-routes.js';
 import { isKnownPermission } from './platform/permissions/index.js';
 
 describe('route table', () => {
@@ -29,9 +29,17 @@ describe('route table', () => {
     expect(unlisted.map((r) => `${r.method} ${r.url}`)).toEqual([]);
   });
 
+  it('lists every inbound route (business systems with their own credentials)', () => {
+    const unlisted = t.hutong.routes.filter((r) => r.permission === 'inbound' && !isInboundRoute(r.method, r.url));
+    expect(unlisted.map((r) => `${r.method} ${r.url}`)).toEqual([]);
+  });
+
   it('names only permissions that a module declared', () => {
     const unknown = t.hutong.routes.filter(
-      (r) => r.permission && r.permission !== 'public' && r.permission !== 'authenticated' && !isKnownPermission(r.permission),
+      (r) =>
+        r.permission &&
+        !['public', 'authenticated', 'inbound'].includes(r.permission) &&
+        !isKnownPermission(r.permission),
     );
     expect(unknown.map((r) => `${r.method} ${r.url} → ${r.permission}`)).toEqual([]);
   });
@@ -45,7 +53,7 @@ describe('route table', () => {
 
   it('answers 401 on every non-public API route when nobody is signed in', async () => {
     const guarded = t.hutong.routes.filter(
-      (r) => r.url.startsWith('/api/') && r.permission && r.permission !== 'public',
+      (r) => r.url.startsWith('/api/') && r.permission && r.permission !== 'public' && r.permission !== 'inbound',
     );
     for (const r of guarded) {
       const url = r.url.replace(/:(\w+)/g, 'x');

@@ -4,6 +4,7 @@ import path from 'node:path';
 import cookie from '@fastify/cookie';
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Clock } from './engine/dispatch/backoff.js';
 import { Identity } from './platform/auth/identity.js';
 import { sqliteFileFor, type Config } from './platform/config/index.js';
 import { openDatabase, type Database } from './platform/db/index.js';
@@ -17,6 +18,7 @@ import './platform/http/types.js';
 import { newId } from './platform/ids/index.js';
 import { Metrics } from './platform/metrics/index.js';
 import { packageRoot, packageVersion } from './platform/package-info.js';
+import { createEngine } from './engine/index.js';
 import { createSystemModule } from './modules/system/index.js';
 
 export interface RouteInfo {
@@ -30,6 +32,7 @@ export interface Hutong {
   readonly db: Database;
   readonly identity: Identity;
   readonly config: Config;
+  readonly engine: ReturnType<typeof createEngine>;
   /** Every route registered, with the permission it declared (for the route-table test and docs). */
   readonly routes: RouteInfo[];
   /** Set when the first administrator was created now with a generated password (print it once). */
@@ -43,15 +46,20 @@ export interface CreateOptions {
   /** Use this database instead of opening one from the config (tests). */
   db?: Database;
   webDist?: string;
+  /** A fake clock for the dispatcher (tests of backoff). */
+  clock?: Clock;
 }
 
 export async function createHutong(config: Config, options: CreateOptions = {}): Promise<Hutong> {
   const version = packageVersion();
   const startedAt = new Date().toISOString();
-  const db = options.db ?? openDatabase({ url: config.databaseUrl, sqliteFile: sqliteFileFor(config) });
+  const db =
+    options.db ??
+    openDatabase({ url: config.databaseUrl, sqliteFile: sqliteFileFor(config), durability: config.storage.durability });
   await migrateToLatest(db);
 
   const identity = new Identity(db, config);
+  const metrics = new Metrics();
   const system = createSystemModule({ db, identity, config, version, startedAt });
   // Permissions are declared when modules load (above), so built-in roles can be brought up to date now.
   await identity.syncBuiltinRoles();
@@ -89,16 +97,20 @@ export async function createHutong(config: Config, options: CreateOptions = {}):
     reply.header('x-frame-options', 'DENY');
     reply.header('referrer-policy', 'same-origin');
   });
-  const metrics = new Metrics();
   metrics.register(app);
   registerHealth(app, db);
 
   // ---- modules ----
+  const engine = createEngine({ db, config, metrics, log: app.log, ...(options.clock ? { clock: options.clock } : {}) });
   await app.register(system.routes);
+  await app.register(engine.routes);
 
   // ---- API docs and the console ----
   await registerOpenApiUi(app);
   await registerConsole(app, options.webDist ?? path.join(packageRoot(), 'web', 'dist'));
+
+  // The engine works from the moment the app exists: inject()-driven tests and the listening server alike.
+  await engine.start();
 
   let listening = false;
   return {
@@ -106,6 +118,7 @@ export async function createHutong(config: Config, options: CreateOptions = {}):
     db,
     identity,
     config,
+    engine,
     routes,
     firstAdmin: admin.created ? admin : undefined,
     async start() {
@@ -119,6 +132,7 @@ export async function createHutong(config: Config, options: CreateOptions = {}):
     async stop() {
       if (listening) await app.close();
       else await app.close().catch(() => undefined);
+      await engine.stop();
       await db.close();
     },
   };

@@ -35,6 +35,24 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    storage: Type.Object(
+      {
+        durability: Type.Union([Type.Literal('fsync'), Type.Literal('process')], {
+          default: 'fsync',
+          description:
+            'fsync: an acknowledged message is on disk (survives a power cut). process: survives a crash of Hutong but not of the machine; faster',
+        }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
+    engine: Type.Object(
+      {
+        dedupWindowMinutes: Type.Integer({ default: 1440, minimum: 0, maximum: 60 * 24 * 30 }),
+        pollIntervalMs: Type.Integer({ default: 500, minimum: 50, maximum: 60_000 }),
+        defaultDomain: Type.String({ default: 'default', pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     session: Type.Object(
       {
         idleMinutes: Type.Integer({ default: 30, minimum: 1, maximum: 24 * 60 }),
@@ -77,6 +95,8 @@ const ENV_MAP: Record<string, { path: string[]; type: 'string' | 'integer' | 'bo
   HUTONG_LOG_LEVEL: { path: ['logLevel'], type: 'string' },
   HUTONG_BODY_LIMIT_BYTES: { path: ['http', 'bodyLimitBytes'], type: 'integer' },
   HUTONG_TRUST_PROXY: { path: ['http', 'trustProxy'], type: 'boolean' },
+  HUTONG_DURABILITY: { path: ['storage', 'durability'], type: 'string' },
+  HUTONG_DEDUP_WINDOW_MINUTES: { path: ['engine', 'dedupWindowMinutes'], type: 'integer' },
   HUTONG_SESSION_IDLE_MINUTES: { path: ['session', 'idleMinutes'], type: 'integer' },
   HUTONG_SESSION_ABSOLUTE_HOURS: { path: ['session', 'absoluteHours'], type: 'integer' },
   HUTONG_COOKIE_SECURE: { path: ['session', 'cookieSecure'], type: 'boolean' },

@@ -17,6 +17,7 @@ export interface Database<T = PlatformTables> {
   readonly dialect: DialectName;
   /** Where the data is: the SQLite file path, or the PostgreSQL URL with its password masked. */
   readonly location: string;
+  readonly durability: 'fsync' | 'process';
   /** Runs `fn` in one transaction. */
   transaction<R>(fn: (trx: Transaction<T>) => Promise<R>): Promise<R>;
   ping(): Promise<void>;
@@ -31,23 +32,29 @@ export interface OpenDatabaseOptions {
   poolSize?: number;
   /** PostgreSQL schema to work in (must exist) — lets tests and several installations share one database. */
   pgSchema?: string;
+  /**
+   * fsync (default): a commit is on disk before it returns. process: it survives a crash of this process but not a
+   * power cut (SQLite synchronous=NORMAL in WAL mode; PostgreSQL synchronous_commit=off).
+   */
+  durability?: 'fsync' | 'process';
 }
 
 export function openDatabase(options: OpenDatabaseOptions): Database {
   if (options.url && /^postgres(ql)?:/.test(options.url)) {
-    return openPostgres(options.url, options.poolSize ?? 10, options.pgSchema);
+    return openPostgres(options.url, options.poolSize ?? 10, options.pgSchema, options.durability ?? 'fsync');
   }
-  return openSqlite(options.sqliteFile ?? ':memory:');
+  return openSqlite(options.sqliteFile ?? ':memory:', options.durability ?? 'fsync');
 }
 
-function openSqlite(file: string): Database {
+function openSqlite(file: string, durability: 'fsync' | 'process'): Database {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const native = new SQLite(file);
   // auto_vacuum must be chosen before the first table exists; INCREMENTAL lets retention give space back.
   native.pragma('auto_vacuum = INCREMENTAL');
   native.pragma('journal_mode = WAL');
-  // FULL: a commit is on disk (fsync) before we acknowledge anything.
-  native.pragma('synchronous = FULL');
+  // FULL: a commit is on disk (fsync) before we acknowledge anything. NORMAL (opt-in): the WAL is synced only at
+  // checkpoints, so a power cut may lose the last commits, a process crash does not.
+  native.pragma(durability === 'fsync' ? 'synchronous = FULL' : 'synchronous = NORMAL');
   native.pragma('foreign_keys = ON');
   native.pragma('busy_timeout = 5000');
   const kysely = new Kysely<PlatformTables>({ dialect: new SqliteDialect({ database: native }) });
@@ -55,6 +62,7 @@ function openSqlite(file: string): Database {
     kysely,
     dialect: 'sqlite',
     location: file,
+    durability,
     transaction: (fn) => kysely.transaction().execute(fn),
     ping: async () => {
       await sql`select 1`.execute(kysely);
@@ -98,14 +106,14 @@ export function pgTimeToIso(value: string): string {
   return new Date(`${date}T${time}${frac.slice(0, 4)}${z}`).toISOString();
 }
 
-function openPostgres(url: string, poolSize: number, schema?: string): Database {
+function openPostgres(url: string, poolSize: number, schema: string | undefined, durability: 'fsync' | 'process'): Database {
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     types: { getTypeParser: pgTypeParser as typeof pg.types.getTypeParser },
     // synchronous_commit=on: a commit is flushed to the WAL on disk before we acknowledge anything.
-    options: `-c TimeZone=UTC -c synchronous_commit=on${schema ? ` -c search_path=${schema}` : ''}`,
+    options: `-c TimeZone=UTC -c synchronous_commit=${durability === 'fsync' ? 'on' : 'off'}${schema ? ` -c search_path=${schema}` : ''}`,
   });
   // A pool error (e.g. the server restarted) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
@@ -113,6 +121,7 @@ function openPostgres(url: string, poolSize: number, schema?: string): Database 
   return {
     kysely,
     dialect: 'postgres',
+    durability,
     location: url.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:****@'),
     transaction: (fn) => kysely.transaction().execute(fn),
     ping: async () => {
@@ -156,4 +165,17 @@ export function containsText(column: string, text: string): RawBuilder<SqlBool> 
 export function startsWithText(column: string, prefix: string): RawBuilder<SqlBool> {
   const pattern = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   return sql<SqlBool>`${sql.ref(column)} like ${pattern} escape '\\'`;
+}
+
+/**
+ * Row locking for work queues: on PostgreSQL the selected rows are locked and rows another node holds are skipped
+ * (`FOR UPDATE SKIP LOCKED`); SQLite has one writer at a time, so nothing is needed there.
+ */
+export function skipLocked<QB extends { forUpdate(): QB; skipLocked(): QB }>(dialect: DialectName, qb: QB): QB {
+  return dialect === 'postgres' ? qb.forUpdate().skipLocked() : qb;
+}
+
+/** Largest number of rows per multi-row INSERT for a table of `columns` columns (both dialects' parameter limits). */
+export function insertChunkSize(columns: number): number {
+  return Math.max(1, Math.floor(30_000 / Math.max(1, columns)));
 }

@@ -84,6 +84,74 @@ export const messages = entries({
   HT_SYSTEM_UNKNOWN_PERMISSION: { status: 400, zh: '未知的权限：{permission}', en: 'Unknown permission: {permission}' },
   HT_SYSTEM_TOKEN_NOT_FOUND: { status: 404, zh: 'API 令牌不存在：{id}', en: 'API token not found: {id}' },
 
+  // integration engine (订阅发布): inbound
+  HT_ENGINE_DOMAIN_NOT_FOUND: { status: 404, zh: '域不存在：{domain}', en: 'Domain not found: {domain}' },
+  HT_ENGINE_DOMAIN_DISABLED: { status: 409, zh: '域已停用：{domain}', en: 'Domain is disabled: {domain}' },
+  HT_ENGINE_TOPIC_NOT_FOUND: { status: 404, zh: '主题不存在：{topic}', en: 'Topic not found: {topic}' },
+  HT_ENGINE_TOPIC_DISABLED: { status: 409, zh: '主题已停用：{topic}', en: 'Topic is disabled: {topic}' },
+  HT_ENGINE_SYSTEM_UNAUTHENTICATED: {
+    status: 401,
+    zh: '接入系统认证失败：缺少或错误的凭据',
+    en: 'System authentication failed: missing or wrong credentials',
+  },
+  HT_ENGINE_SYSTEM_DISABLED: { status: 403, zh: '接入系统已停用：{system}', en: 'System is disabled: {system}' },
+  HT_ENGINE_IP_NOT_ALLOWED: {
+    status: 403,
+    zh: '来源地址 {ip} 不在接入系统 {system} 的白名单内',
+    en: 'Source address {ip} is not allowed for system {system}',
+  },
+  HT_ENGINE_PUBLISH_FORBIDDEN: {
+    status: 403,
+    zh: '接入系统 {system} 无权发布主题 {topic}',
+    en: 'System {system} may not publish topic {topic}',
+  },
+  HT_ENGINE_BODY_INVALID: {
+    status: 400,
+    zh: '消息内容无法解析（{model}）：{reason}',
+    en: 'The message body cannot be parsed ({model}): {reason}',
+  },
+  HT_ENGINE_VALIDATION_FAILED: {
+    status: 422,
+    zh: '消息未通过模型校验（{model}）：{reason}',
+    en: 'The message failed validation against its model ({model}): {reason}',
+  },
+  HT_ENGINE_NO_PROVIDER: {
+    status: 503,
+    zh: '同步主题 {topic} 没有可用的服务提供方',
+    en: 'Synchronous topic {topic} has no enabled provider',
+  },
+  HT_ENGINE_PROVIDER_FAILED: {
+    status: 502,
+    zh: '服务提供方调用失败：{reason}',
+    en: 'The provider failed: {reason}',
+  },
+  HT_ENGINE_UNAVAILABLE: { status: 503, zh: '集成引擎正在停止，请稍后重试', en: 'The engine is shutting down, retry later' },
+
+  // integration engine: messages and configuration
+  HT_ENGINE_MESSAGE_NOT_FOUND: { status: 404, zh: '消息不存在：{id}', en: 'Message not found: {id}' },
+  HT_ENGINE_DELIVERY_NOT_FOUND: { status: 404, zh: '投递不存在：{id}', en: 'Delivery not found: {id}' },
+  HT_ENGINE_NOT_FOUND: { status: 404, zh: '{entity} 不存在：{id}', en: '{entity} not found: {id}' },
+  HT_ENGINE_CONFLICT: { status: 409, zh: '{entity} 编码已存在：{code}', en: '{entity} code already exists: {code}' },
+  HT_ENGINE_IN_USE: { status: 409, zh: '{entity} 仍被使用：{reason}', en: '{entity} is still in use: {reason}' },
+  HT_ENGINE_EXPRESSION_INVALID: {
+    status: 400,
+    zh: '表达式有误（{field}）：{reason}',
+    en: 'Invalid expression ({field}): {reason}',
+  },
+  HT_ENGINE_ADAPTER_UNKNOWN: { status: 400, zh: '未知的适配器：{adapter}', en: 'Unknown adapter: {adapter}' },
+  HT_ENGINE_ADAPTER_CONFIG_INVALID: {
+    status: 400,
+    zh: '适配器 {adapter} 配置有误：{reason}',
+    en: 'Invalid configuration for adapter {adapter}: {reason}',
+  },
+  HT_ENGINE_IMPORT_INVALID: { status: 400, zh: '导入文件有误：{reason}', en: 'Invalid import file: {reason}' },
+  HT_ENGINE_REVISION_NOT_REVERTIBLE: {
+    status: 409,
+    zh: '该修订无法回滚：{reason}',
+    en: 'This revision cannot be rolled back: {reason}',
+  },
+  HT_ENGINE_RESEND_REFUSED: { status: 409, zh: '无法重发：{reason}', en: 'Cannot resend: {reason}' },
+
   // configuration
   HT_CONFIG_INVALID: { status: 500, zh: '配置有误：{problems}', en: 'Invalid configuration: {problems}' },
 });

@@ -5,7 +5,7 @@ import { createContext, type AuthUser } from '../auth/context.js';
 import { SESSION_COOKIE, type Identity } from '../auth/identity.js';
 import { HtError, pickLang } from '../errors/index.js';
 import { sendProblem } from './errors.js';
-import { isPublicRoute } from './public-routes.js';
+import { isInboundRoute, isPublicRoute } from './public-routes.js';
 
 export function registerAuthHook(app: FastifyInstance, identity: Identity): void {
   app.decorateRequest('ctx', null as never);
@@ -20,6 +20,11 @@ export function registerAuthHook(app: FastifyInstance, identity: Identity): void
       return;
     }
     const isPublic = permission === 'public' || (!permission && isPublicRoute(request.method, url));
+    // Business systems authenticate with their own credentials in the engine's inbound handler.
+    if (permission === 'inbound' && isInboundRoute(request.method, url)) {
+      request.ctx = makeCtx(request, lang, null);
+      return;
+    }
 
     let user: AuthUser | null = null;
     let presented = false;

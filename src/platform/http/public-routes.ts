@@ -18,3 +18,10 @@ export function isPublicRoute(method: string, url: string): boolean {
     entry.endsWith('*') && !entry.endsWith('/*') ? key.startsWith(entry.slice(0, -1)) : entry === key,
   );
 }
+
+/** Where business systems call in with their own credentials (permission `inbound`). */
+export const INBOUND_ROUTES: readonly string[] = ['POST /api/hip/:domain/:topic', 'POST /http/:domain/:topic'];
+
+export function isInboundRoute(method: string, url: string): boolean {
+  return INBOUND_ROUTES.includes(`${method} ${url}`);
+}

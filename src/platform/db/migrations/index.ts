@@ -2,6 +2,7 @@
 import type { Kysely } from 'kysely';
 import type { DialectName } from '../index.js';
 import * as identityAndAudit from './2026-11-25-001-identity-audit.js';
+import * as engine from './2026-11-25-002-engine.js';
 
 export interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -9,4 +10,5 @@ export interface DialectMigration {
 
 export const migrations: Record<string, DialectMigration> = {
   '2026-11-25-001-identity-audit': identityAndAudit,
+  '2026-11-25-002-engine': engine,
 };

@@ -1,0 +1,154 @@
+// The integration engine (订阅发布) as one unit: configuration cache, the ingest pipeline behind the inbound
+// endpoints, the group-commit writer, the dispatcher and its adapters. app.ts creates it, registers its routes and
+// starts/stops it with the process. Other modules publish through `engine.pipeline` and read `engine.cache`.
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import { recordAudit } from '../platform/audit/index.js';
+import type { Config } from '../platform/config/index.js';
+import { now, type Database } from '../platform/db/index.js';
+import { HtError } from '../platform/errors/index.js';
+import { newId } from '../platform/ids/index.js';
+import type { Metrics } from '../platform/metrics/index.js';
+import { AdapterRegistry } from './adapters/index.js';
+import { EngineConfigCache } from './config/cache.js';
+import { Dispatcher } from './dispatch/dispatcher.js';
+import { writeOutcomes } from './dispatch/store.js';
+import { Decoders } from './ingest/decode.js';
+import { IngestPipeline } from './ingest/pipeline.js';
+import { inboundRoutes } from './ingest/routes.js';
+import { writeIngestBatch } from './ingest/store.js';
+import { EngineMetrics } from './metrics.js';
+import './permissions.js';
+import type { EngineTables } from './tables.js';
+import { Transforms } from './transforms/index.js';
+import { GroupCommitWriter } from './writer.js';
+import type { Clock } from './dispatch/backoff.js';
+
+export { EP as EnginePermissions } from './permissions.js';
+export type { EngineTables } from './tables.js';
+
+export interface EngineOptions {
+  db: Database;
+  config: Config;
+  metrics: Metrics;
+  log: FastifyBaseLogger;
+  clock?: Clock;
+}
+
+export type Engine = ReturnType<typeof createEngine>;
+
+export function createEngine(options: EngineOptions) {
+  const { db, config, log } = options;
+  const cache = new EngineConfigCache(db);
+  const writer = new GroupCommitWriter(db);
+  writer.handle('ingest', writeIngestBatch);
+  writer.handle('outcome', writeOutcomes);
+  const transforms = new Transforms();
+  const decoders = new Decoders();
+  const adapters = new AdapterRegistry();
+  const metrics = new EngineMetrics(options.metrics.registry, db, cache);
+
+  const dispatcher = new Dispatcher({
+    db,
+    cache,
+    writer,
+    transforms,
+    adapters,
+    log,
+    pollIntervalMs: config.engine.pollIntervalMs,
+    ...(options.clock ? { clock: options.clock } : {}),
+    onDelivered: (sub, latencyMs) => {
+      metrics.delivered.inc(metrics.labels(sub, cache));
+      metrics.latency.observe({ subscription: sub.name }, latencyMs / 1000);
+    },
+    onAttemptFailed: (sub) => metrics.failedAttempts.inc(metrics.labels(sub, cache)),
+    onDead: (sub) => metrics.dead.inc(metrics.labels(sub, cache)),
+  });
+
+  const pipeline = new IngestPipeline({
+    cache,
+    writer,
+    decoders,
+    transforms,
+    dedupWindowMs: config.engine.dedupWindowMinutes * 60_000,
+    onRouted: (ids) => dispatcher.wake(ids),
+    onReceived: (topic, outcome) => metrics.countReceived(topic, outcome),
+    syncCaller: async (messageId, deliveryId, sub) => {
+      try {
+        return await dispatcher.callSync(messageId, deliveryId, sub);
+      } catch (error) {
+        throw new HtError('HT_ENGINE_PROVIDER_FAILED', { reason: (error as Error).message.slice(0, 300) });
+      }
+    },
+  });
+
+  // Failed inbound authentication is audited, at most once a minute per address and reason, so a misconfigured
+  // sender cannot flood the audit log.
+  const lastAuthAudit = new Map<string, number>();
+
+  return {
+    cache,
+    writer,
+    pipeline,
+    dispatcher,
+    transforms,
+    decoders,
+    adapters,
+    metrics,
+
+    routes: async (app: FastifyInstance) => {
+      await app.register(async (inbound) =>
+        inboundRoutes(inbound, {
+          cache,
+          pipeline,
+          onAuthFailure: (request, error) => {
+            const key = `${request.ip}\u0000${error.code}`;
+            const last = lastAuthAudit.get(key) ?? 0;
+            if (Date.now() - last < 60_000) return;
+            lastAuthAudit.set(key, Date.now());
+            if (lastAuthAudit.size > 10_000) lastAuthAudit.clear();
+            void recordAudit(db.kysely, request.ctx, {
+              action: 'engine.inbound.auth.failed',
+              objectType: 'endpoint',
+              objectId: request.url.split('?')[0] ?? null,
+              outcome: 'failure',
+              summary: `接入认证失败：${error.localized('zh-CN')}`,
+            }).catch((e: unknown) => log.error({ err: e }, 'audit write failed'));
+          },
+        }),
+      );
+    },
+
+    async start(): Promise<void> {
+      await ensureDefaultDomain(db, config.engine.defaultDomain);
+      await cache.reload();
+      dispatcher.start();
+    },
+
+    async stop(): Promise<void> {
+      await dispatcher.stop();
+      await writer.flush();
+      await adapters.close();
+    },
+  };
+}
+
+/** A fresh install has one domain to work in (默认域). */
+async function ensureDefaultDomain(db: Database, code: string): Promise<void> {
+  const k = db.kysely.withTables<EngineTables>();
+  const any = await k.selectFrom('domains').select('id').limit(1).executeTakeFirst();
+  if (any) return;
+  const at = now();
+  await k
+    .insertInto('domains')
+    .values({
+      id: newId(),
+      code,
+      name: '默认域',
+      description: '首次启动时创建的生产域',
+      enabled: 1,
+      retention_days: 30,
+      created_at: at,
+      updated_at: at,
+    })
+    .execute();
+}

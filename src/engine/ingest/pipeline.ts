@@ -1,0 +1,380 @@
+// The path of one inbound message: decode → validate (when the topic asks) → route (each enabled subscription's
+// filter) → one group-committed transaction holding the message, its index fields and one delivery per matching
+// subscription → reply. The reply never precedes the commit. A duplicate (same system, same source message id within
+// the window) is answered with the original result and not routed again.
+import type { Insertable } from 'kysely';
+import { HtError } from '../../platform/errors/index.js';
+import { newId } from '../../platform/ids/index.js';
+import { toJson } from '../../platform/db/index.js';
+import type { EngineConfigCache, SubscriptionConfig, SystemConfig, TopicConfig } from '../config/cache.js';
+import type { AttemptsTable, DeliveriesTable, MessagesTable } from '../tables.js';
+import { ExpressionError, type MessageMeta, type Transforms } from '../transforms/index.js';
+import type { GroupCommitWriter } from '../writer.js';
+import type { Decoded, Decoders } from './decode.js';
+import type { IngestWrite, IngestWriteResult } from './store.js';
+
+export type InboundKind = 'rest' | 'http' | 'soap' | 'mllp' | 'resend' | 'internal';
+
+export interface InboundMessage {
+  domainCode: string;
+  topicCode: string;
+  /** The authenticated sender (null for internal publications). */
+  system: SystemConfig | null;
+  body: string;
+  contentType: string;
+  inbound: InboundKind;
+  headers?: Record<string, string>;
+  /** The sender's own id for this message (duplicate suppression); else taken from the body's index fields. */
+  sourceMessageId?: string | null;
+  parentId?: string | null;
+  resendKind?: 'message' | 'edit' | null;
+}
+
+export interface SyncAnswer {
+  statusCode: number;
+  contentType: string;
+  body: string;
+}
+
+export interface IngestResult {
+  messageId: string;
+  /** accepted: committed and routed; duplicate: an earlier copy's result; sync: the provider answered. */
+  outcome: 'accepted' | 'duplicate' | 'sync';
+  routedTo: number;
+  duplicateOf?: string;
+  sync?: SyncAnswer;
+}
+
+/** Validates a body against the topic's model (JSON Schema, XSD …); returns problems, or null when valid. */
+export type ModelValidator = (model: string, body: string, contentType: string) => Promise<string[] | null>;
+
+/** Calls a synchronous topic's provider for a committed message and records the attempt. */
+export type SyncCaller = (
+  messageId: string,
+  deliveryId: string,
+  subscription: SubscriptionConfig,
+) => Promise<SyncAnswer>;
+
+export interface PipelineDeps {
+  cache: EngineConfigCache;
+  writer: GroupCommitWriter;
+  decoders: Decoders;
+  transforms: Transforms;
+  validate?: ModelValidator;
+  /** Window for duplicate suppression. */
+  dedupWindowMs: number;
+  /** Told which subscriptions got new deliveries, right after the commit. */
+  onRouted(subscriptionIds: Iterable<string>): void;
+  onReceived?(topic: TopicConfig, outcome: IngestResult['outcome']): void;
+  syncCaller?: SyncCaller;
+}
+
+export class IngestPipeline {
+  constructor(private readonly deps: PipelineDeps) {}
+
+  /** Resolves the topic or throws 404/409 with the protocol-neutral code. */
+  topicFor(domainCode: string, topicCode: string): TopicConfig {
+    const domain = this.deps.cache.domainByCode(domainCode);
+    if (!domain) throw new HtError('HT_ENGINE_DOMAIN_NOT_FOUND', { domain: domainCode });
+    if (!domain.enabled) throw new HtError('HT_ENGINE_DOMAIN_DISABLED', { domain: domainCode });
+    const topic = this.deps.cache.topic(domain.id, topicCode);
+    if (!topic) throw new HtError('HT_ENGINE_TOPIC_NOT_FOUND', { topic: topicCode });
+    if (!topic.enabled) throw new HtError('HT_ENGINE_TOPIC_DISABLED', { topic: topicCode });
+    return topic;
+  }
+
+  /** Whether `system` may publish `topic` (an empty publisher list means any system of the domain). */
+  checkPublisher(topic: TopicConfig, system: SystemConfig | null): void {
+    if (!system) return;
+    if (system.domainId !== topic.domainId || (topic.publishers.size > 0 && !topic.publishers.has(system.id))) {
+      throw new HtError('HT_ENGINE_PUBLISH_FORBIDDEN', { system: system.code, topic: topic.code });
+    }
+  }
+
+  async ingest(input: InboundMessage): Promise<IngestResult> {
+    const topic = this.topicFor(input.domainCode, input.topicCode);
+    this.checkPublisher(topic, input.system);
+    const messageId = newId();
+    const receivedAt = new Date().toISOString();
+
+    let decoded: Decoded;
+    try {
+      decoded = this.deps.decoders.decode(topic.model, input.body, topic.indexFields);
+    } catch (error) {
+      await this.recordRejected(topic, input, messageId, receivedAt, error);
+      throw error;
+    }
+    let validated: number | null = null;
+    if (topic.validate && this.deps.validate) {
+      const problems = await this.deps.validate(topic.model, input.body, input.contentType);
+      if (problems && problems.length > 0) {
+        const error = new HtError('HT_ENGINE_VALIDATION_FAILED', {
+          model: topic.model,
+          reason: problems.slice(0, 5).join('; '),
+        });
+        await this.recordRejected(topic, input, messageId, receivedAt, error, decoded);
+        throw error;
+      }
+      validated = 1;
+    }
+
+    const sourceMessageId = input.sourceMessageId ?? decoded.index.sourceMessageId;
+    const meta: MessageMeta = {
+      id: messageId,
+      domain: topic.domainCode,
+      topic: topic.code,
+      system: input.system?.code ?? null,
+      sourceMessageId: sourceMessageId ?? null,
+      receivedAt,
+      contentType: input.contentType,
+      index: {
+        patientId: decoded.index.patientId,
+        patientName: decoded.index.patientName,
+        visitNo: decoded.index.visitNo,
+        orderNo: decoded.index.orderNo,
+        applicationNo: decoded.index.applicationNo,
+      },
+    };
+
+    const subscriptions = this.deps.cache.subscriptionsOf(topic.id).filter((s) => s.enabled);
+    if (topic.mode === 'sync') return this.ingestSync(topic, input, decoded, meta, subscriptions, validated);
+
+    const deliveries: Insertable<DeliveriesTable>[] = [];
+    const attempts: Insertable<AttemptsTable>[] = [];
+    const routed = new Set<string>();
+    for (const sub of subscriptions) {
+      let matches = true;
+      let filterError: string | null = null;
+      if (sub.filter) {
+        try {
+          matches = await this.deps.transforms.filter(sub.filter, {
+            body: input.body,
+            contentType: input.contentType,
+            message: meta,
+          });
+        } catch (error) {
+          filterError =
+            error instanceof ExpressionError ? `filter ${error.phase} error: ${error.message}` : String(error);
+        }
+      }
+      if (!matches) continue;
+      const delivery = newDelivery(messageId, sub.id, receivedAt);
+      if (filterError) {
+        // The expression is wrong, not the message: the delivery fails visibly and can be resent once it is fixed.
+        Object.assign(delivery, { status: 'dead', open: 0, last_error: filterError, finished_at: receivedAt });
+        attempts.push(newAttempt(delivery.id, messageId, 1, receivedAt, 'filter_error', filterError));
+        delivery.attempts = 1;
+      } else {
+        routed.add(sub.id);
+      }
+      deliveries.push(delivery);
+    }
+
+    const status = deliveries.length === 0 ? 'no_route' : routed.size === 0 ? 'failed' : 'pending';
+    const reply = JSON.stringify({ messageId, status: 'accepted' });
+    const write: IngestWrite = {
+      message: messageRow(
+        topic,
+        input,
+        messageId,
+        receivedAt,
+        status,
+        decoded,
+        sourceMessageId ?? null,
+        reply,
+        validated,
+        deliveries.length,
+      ),
+      deliveries,
+      attempts,
+    };
+    if (input.system && sourceMessageId && !input.parentId) {
+      write.dedup = {
+        systemId: input.system.id,
+        sourceMessageId,
+        since: new Date(Date.parse(receivedAt) - this.deps.dedupWindowMs).toISOString(),
+      };
+    }
+    const written = await this.deps.writer.submit<IngestWriteResult>('ingest', write);
+    if (written.duplicate) {
+      const result: IngestResult = {
+        messageId: written.originalId,
+        outcome: 'duplicate',
+        routedTo: 0,
+        duplicateOf: written.originalId,
+      };
+      this.deps.onReceived?.(topic, 'duplicate');
+      return result;
+    }
+    if (routed.size > 0) this.deps.onRouted(routed);
+    this.deps.onReceived?.(topic, 'accepted');
+    return { messageId, outcome: 'accepted', routedTo: deliveries.length };
+  }
+
+  /** Sync topics: commit the message with one in-flight delivery to the provider, call it, answer with its reply. */
+  private async ingestSync(
+    topic: TopicConfig,
+    input: InboundMessage,
+    decoded: Decoded,
+    meta: MessageMeta,
+    subscriptions: SubscriptionConfig[],
+    validated: number | null,
+  ): Promise<IngestResult> {
+    const provider = subscriptions.find((s) => !s.paused);
+    if (!provider || !this.deps.syncCaller) throw new HtError('HT_ENGINE_NO_PROVIDER', { topic: topic.code });
+    const delivery = newDelivery(meta.id, provider.id, meta.receivedAt);
+    // Held by this request, not by the dispatcher: the lease keeps a dispatcher from taking it while we call.
+    Object.assign(delivery, {
+      status: 'in_flight',
+      lease_owner: 'sync',
+      lease_until: new Date(Date.parse(meta.receivedAt) + 10 * 60_000).toISOString(),
+      next_attempt_at: new Date(Date.parse(meta.receivedAt) + 10 * 60_000).toISOString(),
+    });
+    await this.deps.writer.submit<IngestWriteResult>('ingest', {
+      message: messageRow(
+        topic,
+        input,
+        meta.id,
+        meta.receivedAt,
+        'pending',
+        decoded,
+        meta.sourceMessageId,
+        null,
+        validated,
+        1,
+      ),
+      deliveries: [delivery],
+      attempts: [],
+    } satisfies IngestWrite);
+    const answer = await this.deps.syncCaller(meta.id, delivery.id, provider);
+    this.deps.onReceived?.(topic, 'sync');
+    return { messageId: meta.id, outcome: 'sync', routedTo: 1, sync: answer };
+  }
+
+  /** A message that could not be decoded or validated is still recorded (status rejected), never lost silently. */
+  private async recordRejected(
+    topic: TopicConfig,
+    input: InboundMessage,
+    messageId: string,
+    receivedAt: string,
+    error: unknown,
+    decoded?: Decoded,
+  ): Promise<void> {
+    const reason = error instanceof HtError ? error.message : String(error);
+    const row = messageRow(
+      topic,
+      input,
+      messageId,
+      receivedAt,
+      'rejected',
+      decoded ?? { index: emptyIndexFields(), warnings: [] },
+      input.sourceMessageId ?? null,
+      null,
+      decoded ? 0 : null,
+      0,
+    );
+    row.error = reason.slice(0, 2000);
+    await this.deps.writer.submit('ingest', { message: row, deliveries: [], attempts: [] } satisfies IngestWrite);
+  }
+}
+
+function emptyIndexFields(): Decoded['index'] {
+  return {
+    patientId: null,
+    patientName: null,
+    visitNo: null,
+    orderNo: null,
+    applicationNo: null,
+    sourceMessageId: null,
+    extra: {},
+  };
+}
+
+/** Every column spelled out: multi-row inserts need the same columns in every row. */
+export function messageRow(
+  topic: TopicConfig,
+  input: InboundMessage,
+  id: string,
+  receivedAt: string,
+  status: string,
+  decoded: Decoded,
+  sourceMessageId: string | null,
+  reply: string | null,
+  validated: number | null,
+  routedCount: number,
+): Insertable<MessagesTable> {
+  const extra = Object.keys(decoded.index.extra).length > 0 ? decoded.index.extra : null;
+  return {
+    id,
+    domain_id: topic.domainId,
+    topic_id: topic.id,
+    system_id: input.system?.id ?? null,
+    source_message_id: sourceMessageId,
+    received_at: receivedAt,
+    status,
+    inbound: input.inbound,
+    content_type: input.contentType,
+    body: input.body,
+    size: Buffer.byteLength(input.body),
+    headers: input.headers && Object.keys(input.headers).length > 0 ? toJson(input.headers) : null,
+    patient_id: decoded.index.patientId,
+    patient_name: decoded.index.patientName,
+    visit_no: decoded.index.visitNo,
+    order_no: decoded.index.orderNo,
+    application_no: decoded.index.applicationNo,
+    index_extra: toJson(extra),
+    warnings: decoded.warnings.length > 0 ? toJson(decoded.warnings) : null,
+    error: null,
+    reply,
+    parent_id: input.parentId ?? null,
+    resend_kind: input.resendKind ?? null,
+    routed_count: routedCount,
+    validated,
+  };
+}
+
+export function newDelivery(
+  messageId: string,
+  subscriptionId: string,
+  at: string,
+): Insertable<DeliveriesTable> & { id: string } {
+  return {
+    id: newId(),
+    message_id: messageId,
+    subscription_id: subscriptionId,
+    status: 'pending',
+    open: 1,
+    attempts: 0,
+    next_attempt_at: at,
+    lease_owner: null,
+    lease_until: null,
+    last_error: null,
+    created_at: at,
+    finished_at: null,
+    parent_id: null,
+  };
+}
+
+export function newAttempt(
+  deliveryId: string,
+  messageId: string,
+  n: number,
+  startedAt: string,
+  outcome: string,
+  error: string | null,
+  durationMs = 0,
+  statusCode: string | null = null,
+  responseExcerpt: string | null = null,
+): Insertable<AttemptsTable> {
+  return {
+    delivery_id: deliveryId,
+    message_id: messageId,
+    n,
+    started_at: startedAt,
+    duration_ms: durationMs,
+    outcome,
+    status_code: statusCode,
+    response_excerpt: responseExcerpt,
+    error,
+  };
+}

@@ -1,0 +1,96 @@
+// The engine's Prometheus metrics, per topic and per subscription: received, delivered, failed attempts, dead
+// letters, delivery latency, and — read from the outbox when scraped — queue depth and the age of the oldest
+// undelivered message.
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { sql } from 'kysely';
+import type { Database } from '../platform/db/index.js';
+import type { EngineConfigCache, SubscriptionConfig, TopicConfig } from './config/cache.js';
+import type { EngineTables } from './tables.js';
+
+export class EngineMetrics {
+  readonly received: Counter<'domain' | 'topic' | 'outcome'>;
+  readonly delivered: Counter<'subscription' | 'topic'>;
+  readonly failedAttempts: Counter<'subscription' | 'topic'>;
+  readonly dead: Counter<'subscription' | 'topic'>;
+  readonly latency: Histogram<'subscription'>;
+
+  constructor(registry: Registry, db: Database, cache: EngineConfigCache) {
+    this.received = new Counter({
+      name: 'hutong_engine_messages_received_total',
+      help: 'Messages received, by domain, topic and outcome (accepted, duplicate, sync)',
+      labelNames: ['domain', 'topic', 'outcome'],
+      registers: [registry],
+    });
+    this.delivered = new Counter({
+      name: 'hutong_engine_deliveries_delivered_total',
+      help: 'Deliveries that reached their subscriber',
+      labelNames: ['subscription', 'topic'],
+      registers: [registry],
+    });
+    this.failedAttempts = new Counter({
+      name: 'hutong_engine_delivery_attempts_failed_total',
+      help: 'Delivery attempts that failed (errors and timeouts)',
+      labelNames: ['subscription', 'topic'],
+      registers: [registry],
+    });
+    this.dead = new Counter({
+      name: 'hutong_engine_deliveries_dead_total',
+      help: 'Deliveries moved to the dead letters after their last attempt',
+      labelNames: ['subscription', 'topic'],
+      registers: [registry],
+    });
+    this.latency = new Histogram({
+      name: 'hutong_engine_delivery_latency_seconds',
+      help: 'Time from receiving a message to its delivery, per subscription',
+      labelNames: ['subscription'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+      registers: [registry],
+    });
+    const depth = new Gauge({
+      name: 'hutong_engine_queue_depth',
+      help: 'Deliveries not yet done, per subscription',
+      labelNames: ['subscription', 'topic'],
+      registers: [registry],
+      collect: async () => {
+        const rows = await queueRows(db);
+        depth.reset();
+        oldest.reset();
+        const now = Date.now();
+        for (const r of rows) {
+          const sub = cache.subscription(r.subscription_id);
+          const labels = { subscription: sub?.name ?? r.subscription_id, topic: topicCode(cache, sub) };
+          depth.set(labels, Number(r.n));
+          oldest.set(labels, Math.max(0, (now - Date.parse(r.oldest)) / 1000));
+        }
+      },
+    });
+    const oldest = new Gauge({
+      name: 'hutong_engine_queue_oldest_age_seconds',
+      help: 'Age of the oldest undelivered delivery, per subscription',
+      labelNames: ['subscription', 'topic'],
+      registers: [registry],
+    });
+  }
+
+  labels(sub: SubscriptionConfig, cache: EngineConfigCache) {
+    return { subscription: sub.name, topic: topicCode(cache, sub) };
+  }
+
+  countReceived(topic: TopicConfig, outcome: string): void {
+    this.received.inc({ domain: topic.domainCode, topic: topic.code, outcome });
+  }
+}
+
+function topicCode(cache: EngineConfigCache, sub: SubscriptionConfig | undefined): string {
+  return (sub && cache.topicById(sub.topicId)?.code) ?? '';
+}
+
+export function queueRows(db: Database) {
+  return db.kysely
+    .withTables<EngineTables>()
+    .selectFrom('deliveries')
+    .select(['subscription_id', (eb) => eb.fn.countAll<number>().as('n'), (eb) => eb.fn.min('created_at').as('oldest')])
+    .where(sql.ref('open'), '=', 1)
+    .groupBy('subscription_id')
+    .execute();
+}

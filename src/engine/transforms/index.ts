@@ -1,0 +1,122 @@
+// 规则转换: JSONata filters and transforms, compiled once and cached. The dispatcher asks two questions — does this
+// subscription want this message (filter), and what should it receive (transform) — and gets an ExpressionError
+// with the expression's own message when the expression is wrong, never a crash.
+import jsonata from 'jsonata';
+
+export interface MessageMeta {
+  id: string;
+  domain: string;
+  topic: string;
+  system: string | null;
+  sourceMessageId: string | null;
+  receivedAt: string;
+  contentType: string;
+  index: Record<string, string | null>;
+}
+
+export interface TransformInput {
+  body: string;
+  contentType: string;
+  message: MessageMeta;
+}
+
+export interface TransformOutput {
+  body: string;
+  contentType: string;
+}
+
+export class ExpressionError extends Error {
+  constructor(
+    readonly kind: 'filter' | 'transform',
+    readonly phase: 'compile' | 'evaluate',
+    message: string,
+    readonly position?: number,
+  ) {
+    super(message);
+    this.name = 'ExpressionError';
+  }
+}
+
+type Compiled = ReturnType<typeof jsonata>;
+
+/** Functions available to every expression as `$name(...)`; other engine parts register theirs (lookup tables …). */
+export type ExpressionFunction = (...args: never[]) => unknown;
+
+export class Transforms {
+  private readonly cache = new Map<string, Compiled>();
+  private readonly functions = new Map<string, { fn: ExpressionFunction; signature?: string }>();
+  private static readonly MAX_CACHED = 2000;
+
+  /** Registers `$name` for all expressions compiled afterwards (call at start-up). */
+  register(name: string, fn: ExpressionFunction, signature?: string): void {
+    this.functions.set(name, signature === undefined ? { fn } : { fn, signature });
+    this.cache.clear();
+  }
+
+  /** Checks an expression compiles; returns the error message and position, or null. */
+  check(expression: string): { message: string; position?: number } | null {
+    try {
+      this.compile(expression, 'transform');
+      return null;
+    } catch (error) {
+      const e = error as ExpressionError;
+      return e.position === undefined ? { message: e.message } : { message: e.message, position: e.position };
+    }
+  }
+
+  async filter(expression: string, input: TransformInput): Promise<boolean> {
+    const result = await this.evaluate('filter', expression, input);
+    return isTruthy(result);
+  }
+
+  async transform(expression: string, input: TransformInput): Promise<TransformOutput> {
+    const result = await this.evaluate('transform', expression, input);
+    if (result === undefined) throw new ExpressionError('transform', 'evaluate', 'the transform produced no result');
+    if (typeof result === 'string') return { body: result, contentType: input.contentType };
+    return { body: JSON.stringify(result), contentType: 'application/json' };
+  }
+
+  /** Runs an expression against a message and returns the raw result (the console's try-it panel). */
+  async evaluate(kind: 'filter' | 'transform', expression: string, input: TransformInput): Promise<unknown> {
+    const compiled = this.compile(expression, kind);
+    const data = input.contentType.includes('json') ? parseJsonOrString(input.body) : input.body;
+    try {
+      return await compiled.evaluate(data, { message: input.message, raw: input.body });
+    } catch (error) {
+      const e = error as { message?: string; code?: string; position?: number };
+      throw new ExpressionError(kind, 'evaluate', e.message ?? String(error), e.position);
+    }
+  }
+
+  private compile(expression: string, kind: 'filter' | 'transform'): Compiled {
+    let compiled = this.cache.get(expression);
+    if (compiled) return compiled;
+    try {
+      compiled = jsonata(expression);
+    } catch (error) {
+      const e = error as { message?: string; position?: number };
+      throw new ExpressionError(kind, 'compile', e.message ?? String(error), e.position);
+    }
+    for (const [name, { fn, signature }] of this.functions) {
+      compiled.registerFunction(name, fn as (...args: unknown[]) => unknown, signature);
+    }
+    if (this.cache.size >= Transforms.MAX_CACHED) this.cache.clear();
+    this.cache.set(expression, compiled);
+    return compiled;
+  }
+}
+
+function parseJsonOrString(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return body;
+  }
+}
+
+/** JSONata-style truthiness: empty results, false, 0, '' and empty arrays do not match. */
+function isTruthy(value: unknown): boolean {
+  if (value === undefined || value === null || value === false || value === 0 || value === '') return false;
+  if (Array.isArray(value)) return value.some(isTruthy);
+  return true;
+}
