@@ -13,18 +13,20 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
     file: '/dev/null',
     overrides: { logLevel: 'silent', adminPassword: 'Gen#api-2026' },
   });
-  const hutong = await createHutong(config, { db: openDatabase({ sqliteFile: ':memory:' }), logger: false });
+  const db = openDatabase({ sqliteFile: ':memory:' });
+  const hutong = await createHutong(config, { db, logger: false });
   try {
     await hutong.app.ready();
     return hutong.app.swagger() as unknown as Record<string, unknown>;
   } finally {
     await hutong.stop();
+    await db.close();
   }
 }
 
 export async function generateApiTypes(): Promise<string> {
   const doc = await openApiDocument();
-  const ast = await openapiTS(doc as Parameters<typeof openapiTS>[0]);
+  const ast = await openapiTS(doc as unknown as Parameters<typeof openapiTS>[0]);
   return (
     "// Generated from the server's OpenAPI document by `npm run gen:api` — do not edit by hand.\n" + astToString(ast)
   );

@@ -133,7 +133,8 @@ export async function createHutong(config: Config, options: CreateOptions = {}):
       if (listening) await app.close();
       else await app.close().catch(() => undefined);
       await engine.stop();
-      await db.close();
+      // A database handed in by the caller (tests) is the caller's to close.
+      if (!options.db) await db.close();
     },
   };
 }

@@ -1,7 +1,7 @@
 // Starts a real Hutong for browser tests: a temporary SQLite database, the built console (built here if missing),
 // listening on a free loopback port, with a generated first-administrator password that must be changed.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,9 +18,20 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** Newest modification time under `p` (a file or a folder). */
+function newestMtime(p: string): number {
+  if (!existsSync(p)) return 0;
+  const s = statSync(p);
+  if (!s.isDirectory()) return s.mtimeMs;
+  return readdirSync(p).reduce((newest, entry) => Math.max(newest, newestMtime(path.join(p, entry))), s.mtimeMs);
+}
+
+/** Builds the console when web/dist is missing or older than its sources, so browser tests never test a stale build. */
 export function ensureConsoleBuilt(): string {
   const dist = path.join(root, 'web', 'dist');
-  if (!existsSync(path.join(dist, 'index.html'))) {
+  const index = path.join(dist, 'index.html');
+  const stale = !existsSync(index) || newestMtime(path.join(root, 'web', 'src')) > statSync(index).mtimeMs;
+  if (stale) {
     const result = spawnSync(
       path.join(root, 'node_modules', '.bin', 'vite'),
       ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],

@@ -1,6 +1,7 @@
 // Builds a whole Hutong on a test database and drives it with fastify.inject (no sockets), with small helpers for
 // signing in and calling the API as a given user.
 import { createHutong, type Hutong } from '../../src/app.js';
+import type { Clock } from '../../src/engine/dispatch/backoff.js';
 import { loadConfig, type Config } from '../../src/platform/config/index.js';
 import type { DialectUnderTest, TestDatabase } from './databases.js';
 
@@ -27,6 +28,7 @@ export interface TestApp {
 export async function startTestApp(
   dialect: DialectUnderTest,
   overrides: Record<string, unknown> = {},
+  options: { clock?: Clock } = {},
 ): Promise<TestApp> {
   const database: TestDatabase = await dialect.open();
   const config = loadConfig({
@@ -34,7 +36,12 @@ export async function startTestApp(
     file: '/dev/null',
     overrides: { adminPassword: ADMIN_PASSWORD, logLevel: 'silent', port: 0, host: '127.0.0.1', ...overrides },
   });
-  const hutong = await createHutong(config, { db: database.db, logger: false, webDist: '/nonexistent' });
+  const hutong = await createHutong(config, {
+    db: database.db,
+    logger: false,
+    webDist: '/nonexistent',
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   await hutong.app.ready();
   const call: TestApp['call'] = async (method, url, options = {}) => {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
@@ -67,7 +74,7 @@ export async function startTestApp(
     login,
     adminCookie: () => login('admin', ADMIN_PASSWORD),
     close: async () => {
-      await hutong.app.close();
+      await hutong.stop();
       await database.cleanup();
     },
   };

@@ -5,6 +5,7 @@ import type { AuditQuery, Role, User, UserListQuery } from './schema.js';
 
 type Executor = Kysely<PlatformTables> | Transaction<PlatformTables>;
 type UserRow = PlatformTables['users'];
+type RoleRef = { id: string; code: string; name: string; nameEn: string };
 
 export async function findUsers(k: Executor, query: UserListQuery): Promise<{ rows: UserRow[]; total: number }> {
   const page = query.page ?? 1;
@@ -43,25 +44,25 @@ export function findUserByName(k: Executor, username: string): Promise<UserRow |
 export async function rolesOfUsers(
   k: Executor,
   userIds: string[],
-): Promise<Map<string, { id: string; code: string; name: string }[]>> {
-  const out = new Map<string, { id: string; code: string; name: string }[]>();
+): Promise<Map<string, RoleRef[]>> {
+  const out = new Map<string, RoleRef[]>();
   if (userIds.length === 0) return out;
   const rows = await k
     .selectFrom('user_roles')
     .innerJoin('roles', 'roles.id', 'user_roles.role_id')
-    .select(['user_roles.user_id', 'roles.id', 'roles.code', 'roles.name'])
+    .select(['user_roles.user_id', 'roles.id', 'roles.code', 'roles.name', 'roles.name_en'])
     .where('user_roles.user_id', 'in', userIds)
     .orderBy('roles.code')
     .execute();
   for (const r of rows) {
     const list = out.get(r.user_id) ?? [];
-    list.push({ id: r.id, code: r.code, name: r.name });
+    list.push({ id: r.id, code: r.code, name: r.name, nameEn: r.name_en });
     out.set(r.user_id, list);
   }
   return out;
 }
 
-export function presentUser(row: UserRow, roles: { id: string; code: string; name: string }[]): User {
+export function presentUser(row: UserRow, roles: RoleRef[]): User {
   const locked = row.locked_until !== null && row.locked_until > now();
   return {
     id: row.id,
