@@ -3,10 +3,11 @@
 // Results worth keeping are copied, with the command, into bench/README.md.
 
 const suites: Record<string, () => Promise<{ run: () => Promise<void> }>> = {
+  engine: () => import('./engine/index.js'),
   protocols: () => import('./protocols/index.js'),
 };
 
-const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const requested = process.argv.slice(2).filter((a, i, all) => !a.startsWith('-') && all[i - 1] !== '--seconds');
 const names = requested.length > 0 ? requested : Object.keys(suites);
 for (const name of names) {
   const load = suites[name];

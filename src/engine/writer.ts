@@ -27,6 +27,7 @@ export interface WriterStats {
 export class GroupCommitWriter {
   private queue: Job[] = [];
   private running: Promise<void> | undefined;
+  private lastDurable: Promise<unknown> = Promise.resolve();
   private readonly handlers = new Map<string, BatchHandler<unknown, unknown>>();
   readonly stats: WriterStats = { batches: 0, jobs: 0, largestBatch: 0 };
 
@@ -60,21 +61,37 @@ export class GroupCommitWriter {
     return this.submit<R>('fn', fn);
   }
 
-  /** Resolves when everything queued so far is committed. */
+  /** Resolves when everything queued so far is committed and durable. */
   async flush(): Promise<void> {
     while (this.running) await this.running;
+    await this.lastDurable;
   }
 
   private async drain(): Promise<void> {
     try {
-      while (this.queue.length > 0) {
+      for (;;) {
+        // Let the event loop read whatever requests have arrived before taking a batch: a write started at once for
+        // the first request would commit (and block on fsync) alone, and group commit would never form groups.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        if (this.queue.length === 0) break;
         const batch = this.queue.splice(0, this.maxBatch);
         this.stats.batches++;
         this.stats.jobs += batch.length;
         this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
         try {
-          const results = await this.db.transaction((trx) => this.writeBatch(trx as EngineTransaction, batch));
-          for (const [i, job] of batch.entries()) job.resolve(results[i]);
+          const { result: results, durable } = await this.db.transactionPipelined((trx) =>
+            this.writeBatch(trx as EngineTransaction, batch),
+          );
+          // Answer once the commit is on disk; meanwhile the next batch is already being written.
+          this.lastDurable = durable.catch(() => undefined);
+          durable.then(
+            () => {
+              for (const [i, job] of batch.entries()) job.resolve(results[i]);
+            },
+            (error: unknown) => {
+              for (const job of batch) job.reject(error);
+            },
+          );
         } catch {
           // One bad job must not fail the others: write each alone, so only the culprit gets the error.
           for (const job of batch) {

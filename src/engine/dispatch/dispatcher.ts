@@ -412,7 +412,7 @@ export class Dispatcher {
     }
     const outcome = this.judge(sub, row, message, 1, started, { ...result, final: true });
     await this.o.writer.run(async (trx) => {
-      await writeOutcomes(trx, [{ ...outcome, owner: 'sync' }]);
+      await writeOutcomes(this.o.db, trx, [{ ...outcome, owner: 'sync' }]);
       const reply = JSON.stringify({
         statusCode: Number(result.statusCode ?? 0) || null,
         contentType: result.responseContentType ?? null,

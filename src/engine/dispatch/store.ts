@@ -2,7 +2,7 @@
 // happened to them (attempt rows, delivery state, and the message's overall status once nothing is left open).
 import type { Insertable } from 'kysely';
 import { sql } from 'kysely';
-import { insertChunkSize, skipLocked, type DialectName } from '../../platform/db/index.js';
+import { skipLocked, type Database, type DialectName } from '../../platform/db/index.js';
 import type { AttemptsTable } from '../tables.js';
 import type { EngineTransaction } from '../writer.js';
 
@@ -89,15 +89,20 @@ export interface DeliveryOutcome {
   owner: string;
 }
 
-export async function writeOutcomes(trx: EngineTransaction, outcomes: DeliveryOutcome[]): Promise<boolean[]> {
-  const attempts = outcomes.flatMap((o) => (o.attempt ? [o.attempt] : []));
-  const size = insertChunkSize(10);
-  for (let i = 0; i < attempts.length; i += size) {
-    await trx
-      .insertInto('attempts')
-      .values(attempts.slice(i, i + size))
-      .execute();
-  }
+export function outcomeHandler(db: Database) {
+  return (trx: EngineTransaction, outcomes: DeliveryOutcome[]) => writeOutcomes(db, trx, outcomes);
+}
+
+export async function writeOutcomes(
+  db: Database,
+  trx: EngineTransaction,
+  outcomes: DeliveryOutcome[],
+): Promise<boolean[]> {
+  await db.insertMany(
+    trx,
+    'attempts',
+    outcomes.flatMap((o) => (o.attempt ? [o.attempt] : [])),
+  );
 
   const applied = new Set<string>();
   // All deliveries that succeeded in this batch: one statement per lease owner (normally one).

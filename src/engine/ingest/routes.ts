@@ -32,7 +32,10 @@ export function inboundRoutes(app: FastifyInstance, deps: InboundRouteDeps): voi
   app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  const handle = async (request: FastifyRequest<{ Params: { domain: string; topic: string } }>, kind: 'rest' | 'http') => {
+  const handle = async (
+    request: FastifyRequest<{ Params: { domain: string; topic: string } }>,
+    kind: 'rest' | 'http',
+  ) => {
     let system;
     try {
       system = authenticateSystem(deps.cache, request.headers.authorization, request.ip);

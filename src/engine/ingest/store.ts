@@ -2,7 +2,7 @@
 // with one query, then inserts all messages and all their deliveries (and any attempts recorded at routing time,
 // e.g. a filter that failed) with one multi-row statement each.
 import type { Insertable } from 'kysely';
-import { insertChunkSize } from '../../platform/db/index.js';
+import type { Database } from '../../platform/db/index.js';
 import type { AttemptsTable, DeliveriesTable, MessagesTable } from '../tables.js';
 import type { EngineTransaction } from '../writer.js';
 
@@ -17,24 +17,40 @@ export interface IngestWrite {
 export type IngestWriteResult =
   { duplicate: false } | { duplicate: true; originalId: string; originalReply: string | null; originalStatus: string };
 
-export async function writeIngestBatch(trx: EngineTransaction, writes: IngestWrite[]): Promise<IngestWriteResult[]> {
+export function ingestBatchHandler(db: Database) {
+  return (trx: EngineTransaction, writes: IngestWrite[]) => writeIngestBatch(db, trx, writes);
+}
+
+export async function writeIngestBatch(
+  db: Database,
+  trx: EngineTransaction,
+  writes: IngestWrite[],
+): Promise<IngestWriteResult[]> {
   const results: IngestWriteResult[] = writes.map(() => ({ duplicate: false }));
   const withKey = writes.filter((w) => w.dedup);
   const seen = new Map<string, { id: string; reply: string | null; status: string; receivedAt: string }>();
-  if (withKey.length > 0) {
-    const since = withKey.reduce((min, w) => (w.dedup!.since < min ? w.dedup!.since : min), withKey[0]!.dedup!.since);
+  // One lookup per sending system by (system_id, source_message_id) — exactly the index messages_source_id; the
+  // window and "not a resend" are checked here, not in SQL, so the planner cannot pick a time or parent index and scan.
+  const bySystem = new Map<string, Set<string>>();
+  for (const w of withKey) {
+    const ids = bySystem.get(w.dedup!.systemId) ?? new Set<string>();
+    ids.add(w.dedup!.sourceMessageId);
+    bySystem.set(w.dedup!.systemId, ids);
+  }
+  for (const [systemId, ids] of bySystem) {
     const rows = await trx
       .selectFrom('messages')
-      .select(['id', 'system_id', 'source_message_id', 'reply', 'status', 'received_at'])
-      .where('system_id', 'in', [...new Set(withKey.map((w) => w.dedup!.systemId))])
-      .where('source_message_id', 'in', [...new Set(withKey.map((w) => w.dedup!.sourceMessageId))])
-      .where('received_at', '>=', since)
-      .where('parent_id', 'is', null)
-      .orderBy('received_at')
+      .select(['id', 'source_message_id', 'reply', 'status', 'received_at', 'parent_id'])
+      .where('system_id', '=', systemId)
+      .where('source_message_id', 'in', [...ids])
       .execute();
     for (const r of rows) {
-      const key = `${r.system_id}\u0000${r.source_message_id}`;
-      if (!seen.has(key)) seen.set(key, { id: r.id, reply: r.reply, status: r.status, receivedAt: r.received_at });
+      if (r.parent_id !== null) continue;
+      const key = `${systemId}\u0000${r.source_message_id}`;
+      const known = seen.get(key);
+      if (!known || r.received_at < known.receivedAt) {
+        seen.set(key, { id: r.id, reply: r.reply, status: r.status, receivedAt: r.received_at });
+      }
     }
   }
 
@@ -66,29 +82,8 @@ export async function writeIngestBatch(trx: EngineTransaction, writes: IngestWri
     deliveries.push(...w.deliveries);
     attempts.push(...w.attempts);
   }
-  await insertChunked(trx, 'messages', messages, 26);
-  await insertChunked(trx, 'deliveries', deliveries, 13);
-  await insertChunked(trx, 'attempts', attempts, 10);
+  await db.insertMany(trx, 'messages', messages);
+  await db.insertMany(trx, 'deliveries', deliveries);
+  await db.insertMany(trx, 'attempts', attempts);
   return results;
 }
-
-async function insertChunked<T extends 'messages' | 'deliveries' | 'attempts'>(
-  trx: EngineTransaction,
-  table: T,
-  rows: Insertable<EngineTransactionTables[T]>[],
-  columns: number,
-): Promise<void> {
-  const size = insertChunkSize(columns);
-  for (let i = 0; i < rows.length; i += size) {
-    await trx
-      .insertInto(table)
-      .values(rows.slice(i, i + size) as never)
-      .execute();
-  }
-}
-
-type EngineTransactionTables = {
-  messages: MessagesTable;
-  deliveries: DeliveriesTable;
-  attempts: AttemptsTable;
-};

@@ -58,7 +58,8 @@ export function ipAllowed(ip: string, allowlist: string[]): boolean {
         if (address.kind() === range.kind() && address.match([range, bits] as never)) return true;
       } else {
         const single = ipaddr.process(entry);
-        if (single.kind() === address.kind() && single.toNormalizedString() === address.toNormalizedString()) return true;
+        if (single.kind() === address.kind() && single.toNormalizedString() === address.toNormalizedString())
+          return true;
       }
     } catch {
       // An invalid entry is rejected when saved; here it simply matches nothing.

@@ -39,8 +39,24 @@ export class ExpressionError extends Error {
 
 type Compiled = ReturnType<typeof jsonata>;
 
+/**
+ * What a registered function sees as `this`: the evaluation's environment, so a helper can read the bindings of the
+ * message being handled (`this.environment.lookup('message')` is the MessageMeta).
+ */
+export interface ExpressionFocus {
+  environment: { lookup(name: string): unknown };
+  input: unknown;
+}
+
 /** Functions available to every expression as `$name(...)`; other engine parts register theirs (lookup tables …). */
-export type ExpressionFunction = (...args: never[]) => unknown;
+export type ExpressionFunction = (this: ExpressionFocus, ...args: never[]) => unknown;
+
+export interface EvaluateOptions {
+  /** Stop an evaluation that runs longer than this (the try-it panel runs expressions nobody has reviewed yet). */
+  timeoutMs?: number;
+  /** Maximum evaluation depth (deep recursion in a user function). */
+  maxDepth?: number;
+}
 
 export class Transforms {
   private readonly cache = new Map<string, Compiled>();
@@ -71,14 +87,21 @@ export class Transforms {
 
   async transform(expression: string, input: TransformInput): Promise<TransformOutput> {
     const result = await this.evaluate('transform', expression, input);
-    if (result === undefined) throw new ExpressionError('transform', 'evaluate', 'the transform produced no result');
-    if (typeof result === 'string') return { body: result, contentType: input.contentType };
-    return { body: JSON.stringify(result), contentType: 'application/json' };
+    return transformOutput(result, input.contentType);
   }
 
-  /** Runs an expression against a message and returns the raw result (the console's try-it panel). */
-  async evaluate(kind: 'filter' | 'transform', expression: string, input: TransformInput): Promise<unknown> {
-    const compiled = this.compile(expression, kind);
+  /**
+   * Runs an expression against a message and returns the raw result (the console's try-it panel). With a time or
+   * depth limit the expression is compiled afresh for this one run (limits belong to the compiled expression).
+   */
+  async evaluate(
+    kind: 'filter' | 'transform',
+    expression: string,
+    input: TransformInput,
+    options: EvaluateOptions = {},
+  ): Promise<unknown> {
+    const limited = options.timeoutMs !== undefined || options.maxDepth !== undefined;
+    const compiled = limited ? this.compileFresh(expression, kind, options) : this.compile(expression, kind);
     const data = input.contentType.includes('json') ? parseJsonOrString(input.body) : input.body;
     try {
       return await compiled.evaluate(data, { message: input.message, raw: input.body });
@@ -88,11 +111,32 @@ export class Transforms {
     }
   }
 
+  /** How many compiled expressions are held (each distinct expression is compiled once). */
+  get cachedExpressions(): number {
+    return this.cache.size;
+  }
+
+  /** Names of the registered `$functions`. */
+  functionNames(): string[] {
+    return [...this.functions.keys()];
+  }
+
   private compile(expression: string, kind: 'filter' | 'transform'): Compiled {
     let compiled = this.cache.get(expression);
     if (compiled) return compiled;
+    compiled = this.compileFresh(expression, kind, {});
+    if (this.cache.size >= Transforms.MAX_CACHED) this.cache.clear();
+    this.cache.set(expression, compiled);
+    return compiled;
+  }
+
+  private compileFresh(expression: string, kind: 'filter' | 'transform', options: EvaluateOptions): Compiled {
+    let compiled: Compiled;
     try {
-      compiled = jsonata(expression);
+      compiled = jsonata(expression, {
+        ...(options.timeoutMs !== undefined ? { timeout: options.timeoutMs } : {}),
+        ...(options.maxDepth !== undefined ? { stack: options.maxDepth } : {}),
+      });
     } catch (error) {
       const e = error as { message?: string; position?: number };
       throw new ExpressionError(kind, 'compile', e.message ?? String(error), e.position);
@@ -100,10 +144,15 @@ export class Transforms {
     for (const [name, { fn, signature }] of this.functions) {
       compiled.registerFunction(name, fn as (...args: unknown[]) => unknown, signature);
     }
-    if (this.cache.size >= Transforms.MAX_CACHED) this.cache.clear();
-    this.cache.set(expression, compiled);
     return compiled;
   }
+}
+
+/** What a transform's result becomes on the wire: text stays text in the input's type, anything else is JSON. */
+export function transformOutput(result: unknown, inputContentType: string): TransformOutput {
+  if (result === undefined) throw new ExpressionError('transform', 'evaluate', 'the transform produced no result');
+  if (typeof result === 'string') return { body: result, contentType: inputContentType };
+  return { body: JSON.stringify(result), contentType: 'application/json' };
 }
 
 function parseJsonOrString(body: string): unknown {
@@ -115,7 +164,7 @@ function parseJsonOrString(body: string): unknown {
 }
 
 /** JSONata-style truthiness: empty results, false, 0, '' and empty arrays do not match. */
-function isTruthy(value: unknown): boolean {
+export function isTruthy(value: unknown): boolean {
   if (value === undefined || value === null || value === false || value === 0 || value === '') return false;
   if (Array.isArray(value)) return value.some(isTruthy);
   return true;

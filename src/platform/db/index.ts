@@ -2,7 +2,10 @@
 // Every difference between the two dialects — column types, JSON, time, locking, pragmas — is decided in this folder
 // and nowhere else; the rest of the code writes one query for both.
 import { mkdirSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
 import pg from 'pg';
@@ -18,8 +21,19 @@ export interface Database<T = PlatformTables> {
   /** Where the data is: the SQLite file path, or the PostgreSQL URL with its password masked. */
   readonly location: string;
   readonly durability: 'fsync' | 'process';
-  /** Runs `fn` in one transaction. */
+  /**
+   * Inserts many rows of one table as fast as the dialect allows, inside `executor`'s transaction: SQLite runs one
+   * cached prepared statement per row (no SQL building), PostgreSQL sends multi-row INSERTs. Every row must have
+   * the same columns.
+   */
+  insertMany(executor: Kysely<any> | Transaction<any>, table: string, rows: Record<string, unknown>[]): Promise<void>;
+  /** Runs `fn` in one transaction; resolves once the commit is durable. */
   transaction<R>(fn: (trx: Transaction<T>) => Promise<R>): Promise<R>;
+  /**
+   * Runs `fn` in one transaction and resolves as soon as it has committed, with `durable` settling once the commit is
+   * on disk. The group-commit writer starts its next transaction while the previous one is being synced.
+   */
+  transactionPipelined<R>(fn: (trx: Transaction<T>) => Promise<R>): Promise<{ result: R; durable: Promise<void> }>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -49,26 +63,154 @@ export function openDatabase(options: OpenDatabaseOptions): Database {
 function openSqlite(file: string, durability: 'fsync' | 'process'): Database {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const native = new SQLite(file);
+  cachePreparedStatements(native);
   // auto_vacuum must be chosen before the first table exists; INCREMENTAL lets retention give space back.
   native.pragma('auto_vacuum = INCREMENTAL');
   native.pragma('journal_mode = WAL');
-  // FULL: a commit is on disk (fsync) before we acknowledge anything. NORMAL (opt-in): the WAL is synced only at
-  // checkpoints, so a power cut may lose the last commits, a process crash does not.
-  native.pragma(durability === 'fsync' ? 'synchronous = FULL' : 'synchronous = NORMAL');
+  // Durability. In WAL mode, NORMAL writes each commit to the WAL without fsync: a crash of the process loses
+  // nothing, a power cut may lose the last commits. That is all the opt-in "process" mode does. For "fsync" (the
+  // default) we keep NORMAL on the connection but fsync the WAL file ourselves after every transaction commits and
+  // before the transaction's caller continues — the same guarantee as synchronous=FULL, but the fsync runs on
+  // libuv's thread pool instead of blocking the event loop, and commits that happen while one fsync is running share
+  // the next one (group commit). Statements run outside a transaction are made durable by the next fsync or by the
+  // checkpointer within half a second.
+  native.pragma('synchronous = NORMAL');
+  const walSync = durability === 'fsync' && file !== ':memory:' ? new WalSync(`${file}-wal`) : undefined;
   native.pragma('foreign_keys = ON');
   native.pragma('busy_timeout = 5000');
+  const checkpointer = file === ':memory:' ? undefined : startCheckpointer(native, file);
   const kysely = new Kysely<PlatformTables>({ dialect: new SqliteDialect({ database: native }) });
   return {
     kysely,
     dialect: 'sqlite',
     location: file,
     durability,
-    transaction: (fn) => kysely.transaction().execute(fn),
+    insertMany: async (_executor, table, rows) => {
+      if (rows.length === 0) return;
+      const columns = Object.keys(rows[0]!);
+      const stmt = native.prepare(
+        `insert into "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) values (${columns.map(() => '?').join(', ')})`,
+      );
+      for (const row of rows) stmt.run(columns.map((c) => row[c] ?? null));
+    },
+    transaction: async (fn) => {
+      const result = await kysely.transaction().execute(fn);
+      await walSync?.sync();
+      return result;
+    },
+    transactionPipelined: async (fn) => {
+      const result = await kysely.transaction().execute(fn);
+      return { result, durable: walSync ? walSync.sync() : Promise.resolve() };
+    },
     ping: async () => {
       await sql`select 1`.execute(kysely);
     },
-    close: () => kysely.destroy(),
+    close: async () => {
+      await checkpointer?.stop();
+      await kysely.destroy();
+      await walSync?.close();
+    },
   };
+}
+
+/** fsync of the WAL file, shared: callers arriving while one runs wait for the next, which covers them all. */
+class WalSync {
+  private handle: FileHandle | undefined;
+  private running: Promise<void> | undefined;
+  private next: Promise<void> | undefined;
+
+  constructor(private readonly path: string) {}
+
+  sync(): Promise<void> {
+    if (!this.running) {
+      this.running = this.fsync().finally(() => (this.running = undefined));
+      return this.running;
+    }
+    // A commit made after the running fsync began may not be covered by it: join the one after it.
+    this.next ??= this.running.then(() => {
+      this.next = undefined;
+      return this.sync();
+    });
+    return this.next;
+  }
+
+  private async fsync(): Promise<void> {
+    try {
+      this.handle ??= await open(this.path, 'r');
+      // fdatasync, as SQLite itself uses on Linux: the data and the file size, not the timestamps.
+      await this.handle.datasync();
+    } catch (error) {
+      // The WAL was removed and recreated (e.g. after a TRUNCATE): reopen once.
+      await this.handle?.close().catch(() => undefined);
+      this.handle = await open(this.path, 'r');
+      await this.handle.datasync();
+      void error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.running?.catch(() => undefined);
+    await this.handle?.close().catch(() => undefined);
+    this.handle = undefined;
+  }
+}
+
+/**
+ * WAL checkpoints copy committed pages into the database file and fsync it. Left to SQLite they run inside whichever
+ * commit crosses the threshold, blocking the event loop for tens of milliseconds. Instead a worker thread with its
+ * own connection runs PASSIVE checkpoints (which never block writers) every 500 ms; the main connection only falls
+ * back to checkpointing itself if the WAL grows past 64 MiB (the worker is stuck or gone).
+ */
+function startCheckpointer(native: SQLite.Database, file: string): { stop(): Promise<void> } | undefined {
+  const modulePath = createRequire(import.meta.url).resolve('better-sqlite3');
+  let worker: Worker;
+  try {
+    worker = new Worker(
+      `const { workerData, parentPort } = require('node:worker_threads');
+       const Database = require(workerData.modulePath);
+       const db = new Database(workerData.file);
+       db.pragma('busy_timeout = 1000');
+       const timer = setInterval(() => { try { db.pragma('wal_checkpoint(PASSIVE)'); } catch {} }, 500);
+       parentPort.on('message', () => { clearInterval(timer); try { db.pragma('wal_checkpoint(TRUNCATE)'); } catch {} db.close(); parentPort.postMessage('closed'); });`,
+      { eval: true, workerData: { file, modulePath } },
+    );
+  } catch {
+    return undefined;
+  }
+  worker.unref();
+  worker.on('error', () => native.pragma('wal_autocheckpoint = 1000'));
+  native.pragma('wal_autocheckpoint = 16384');
+  return {
+    stop: () =>
+      new Promise<void>((resolve) => {
+        const done = () => {
+          void worker.terminate().finally(resolve);
+        };
+        worker.once('message', done);
+        worker.once('exit', () => resolve());
+        worker.postMessage('stop');
+        setTimeout(done, 2000).unref();
+      }),
+  };
+}
+
+/**
+ * Kysely's SQLite driver prepares every statement anew; preparing is a large share of a small query's cost. Statements
+ * of the same SQL text are reused instead (better-sqlite3 statements are reusable; the driver is synchronous, so no
+ * statement is used by two queries at once). Bounded, so ad-hoc SQL cannot grow it without limit.
+ */
+function cachePreparedStatements(native: SQLite.Database): void {
+  const cache = new Map<string, SQLite.Statement>();
+  const prepare = native.prepare.bind(native);
+  native.prepare = ((source: string) => {
+    let stmt = cache.get(source);
+    if (!stmt) {
+      stmt = prepare(source);
+      if (cache.size >= 500) cache.delete(cache.keys().next().value as string);
+      cache.set(source, stmt);
+    }
+    return stmt;
+  }) as typeof native.prepare;
 }
 
 // Values come back from PostgreSQL in the same shapes SQLite gives: times as ISO-8601 strings, JSON as text,
@@ -106,7 +248,12 @@ export function pgTimeToIso(value: string): string {
   return new Date(`${date}T${time}${frac.slice(0, 4)}${z}`).toISOString();
 }
 
-function openPostgres(url: string, poolSize: number, schema: string | undefined, durability: 'fsync' | 'process'): Database {
+function openPostgres(
+  url: string,
+  poolSize: number,
+  schema: string | undefined,
+  durability: 'fsync' | 'process',
+): Database {
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
   const pool = new pg.Pool({
     connectionString: url,
@@ -122,8 +269,20 @@ function openPostgres(url: string, poolSize: number, schema: string | undefined,
     kysely,
     dialect: 'postgres',
     durability,
+    insertMany: async (executor, table, rows) => {
+      if (rows.length === 0) return;
+      const size = insertChunkSize(Object.keys(rows[0]!).length);
+      for (let i = 0; i < rows.length; i += size) {
+        await executor
+          .insertInto(table)
+          .values(rows.slice(i, i + size))
+          .execute();
+      }
+    },
     location: url.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:****@'),
     transaction: (fn) => kysely.transaction().execute(fn),
+    // synchronous_commit=on: the commit is durable when it returns.
+    transactionPipelined: async (fn) => ({ result: await kysely.transaction().execute(fn), durable: Promise.resolve() }),
     ping: async () => {
       await sql`select 1`.execute(kysely);
     },
@@ -178,4 +337,64 @@ export function skipLocked<QB extends { forUpdate(): QB; skipLocked(): QB }>(dia
 /** Largest number of rows per multi-row INSERT for a table of `columns` columns (both dialects' parameter limits). */
 export function insertChunkSize(columns: number): number {
   return Math.max(1, Math.floor(30_000 / Math.max(1, columns)));
+}
+
+/**
+ * "Starts with" for search on an indexed text column, exact in both dialects (wildcards in `prefix` are literal).
+ * SQLite: a range on the column (`>= prefix` and `<` the prefix with its last character incremented), which BINARY
+ * collation makes an exact prefix test and which the column's ordinary index serves — LIKE is case-insensitive on
+ * SQLite and never uses that index. PostgreSQL: LIKE, which is exact under every collation; an index with
+ * `text_pattern_ops` (or a "C" collation database) serves it.
+ */
+export function prefixMatch(dialect: DialectName, column: string, prefix: string): RawBuilder<SqlBool> {
+  if (dialect === 'postgres' || prefix === '') return startsWithText(column, prefix);
+  const chars = [...prefix];
+  const last = chars.pop()!.codePointAt(0)!;
+  const upper = chars.join('') + String.fromCodePoint(Math.min(last + 1, 0x10ffff));
+  return sql<SqlBool>`(${sql.ref(column)} >= ${prefix} and ${sql.ref(column)} < ${upper})`;
+}
+
+/**
+ * Gives the space of deleted rows back after a large purge. SQLite (auto_vacuum=INCREMENTAL): `PRAGMA
+ * incremental_vacuum` in steps of `stepPages`, on a second connection to the same file, because a prepared
+ * statement (the only way through Kysely) frees a single page per step; between steps the event loop runs, and a
+ * step that finds the database busy (a group commit in progress) is retried shortly after instead of waiting, so the
+ * hot path is never held up for more than one step. PostgreSQL: a plain `VACUUM (ANALYZE)` of `tables`, outside any
+ * transaction — it does not shrink the files but makes the space reusable and refreshes the planner's statistics.
+ * Returns what was done: the number of SQLite pages freed, or the tables vacuumed.
+ */
+export async function reclaimSpace(
+  db: Database,
+  tables: string[],
+  stepPages = 2048,
+): Promise<{ kind: 'incremental_vacuum' | 'vacuum' | 'none'; pages: number }> {
+  if (db.dialect === 'postgres') {
+    if (tables.length === 0) return { kind: 'none', pages: 0 };
+    await sql`vacuum (analyze) ${sql.join(tables.map((t) => sql.table(t)))}`.execute(db.kysely);
+    return { kind: 'vacuum', pages: 0 };
+  }
+  if (db.location === ':memory:' || db.location === '') return { kind: 'none', pages: 0 };
+  const native = new SQLite(db.location, { timeout: 0 });
+  try {
+    let freed = 0;
+    let busy = 0;
+    for (;;) {
+      const free = Number(native.pragma('freelist_count', { simple: true }));
+      if (free === 0) break;
+      try {
+        native.exec(`pragma incremental_vacuum(${Math.max(1, Math.floor(stepPages))})`);
+        freed += Math.min(free, stepPages);
+        busy = 0;
+      } catch (error) {
+        const code = (error as { code?: string }).code ?? '';
+        if (!/^SQLITE_(BUSY|LOCKED)/.test(code) || ++busy > 500) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        continue;
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    return { kind: 'incremental_vacuum', pages: freed };
+  } finally {
+    native.close();
+  }
 }

@@ -152,6 +152,38 @@ export const messages = entries({
   },
   HT_ENGINE_RESEND_REFUSED: { status: 409, zh: '无法重发：{reason}', en: 'Cannot resend: {reason}' },
 
+  // integration engine: transforms, lookup tables, message models (规则转换, 映射表, 消息模型)
+  HT_ENGINE_LOOKUP_KEY_EXISTS: {
+    status: 409,
+    zh: '一对一映射表 {table} 中键 {key} 已有值',
+    en: 'Key {key} already has a value in the one-to-one lookup table {table}',
+  },
+  HT_ENGINE_LOOKUP_ENTRY_EXISTS: {
+    status: 409,
+    zh: '映射表 {table} 中已有 {key} → {value}',
+    en: 'Lookup table {table} already maps {key} to {value}',
+  },
+  HT_ENGINE_MODEL_BUILTIN: {
+    status: 409,
+    zh: '内置消息模型不能修改或删除：{code}',
+    en: 'Built-in message models cannot be changed or deleted: {code}',
+  },
+  HT_ENGINE_SCHEMA_INVALID: {
+    status: 400,
+    zh: '模型结构定义有误（{schemaType}）：{reason}',
+    en: 'Invalid model schema ({schemaType}): {reason}',
+  },
+  HT_ENGINE_CROSS_DOMAIN: {
+    status: 400,
+    zh: '{entity} {id} 不属于域 {domain}',
+    en: '{entity} {id} does not belong to domain {domain}',
+  },
+  HT_ENGINE_ALLOWLIST_INVALID: {
+    status: 400,
+    zh: 'IP 白名单中有无效的地址或网段：{entries}',
+    en: 'Invalid IP allowlist entries: {entries}',
+  },
+
   // configuration
   HT_CONFIG_INVALID: { status: 500, zh: '配置有误：{problems}', en: 'Invalid configuration: {problems}' },
 });

@@ -108,7 +108,11 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .addColumn('at', t.time, (c) => c.notNull())
     .addColumn('summary', 'text')
     .execute();
-  await db.schema.createIndex('config_revisions_entity').on('config_revisions').columns(['entity_type', 'entity_id', 'id']).execute();
+  await db.schema
+    .createIndex('config_revisions_entity')
+    .on('config_revisions')
+    .columns(['entity_type', 'entity_id', 'id'])
+    .execute();
   await db.schema.createIndex('config_revisions_domain').on('config_revisions').columns(['domain_id', 'id']).execute();
 
   // 消息: what arrived, with the fields search uses extracted at ingest (bodies are never scanned)
@@ -142,9 +146,17 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .execute();
   await db.schema.createIndex('messages_received').on('messages').columns(['received_at']).execute();
   await db.schema.createIndex('messages_topic_received').on('messages').columns(['topic_id', 'received_at']).execute();
-  await db.schema.createIndex('messages_system_received').on('messages').columns(['system_id', 'received_at']).execute();
+  await db.schema
+    .createIndex('messages_system_received')
+    .on('messages')
+    .columns(['system_id', 'received_at'])
+    .execute();
   await db.schema.createIndex('messages_status_received').on('messages').columns(['status', 'received_at']).execute();
-  await db.schema.createIndex('messages_source_id').on('messages').columns(['system_id', 'source_message_id']).execute();
+  await db.schema
+    .createIndex('messages_source_id')
+    .on('messages')
+    .columns(['system_id', 'source_message_id'])
+    .execute();
   for (const field of ['patient_id', 'patient_name', 'visit_no', 'order_no', 'application_no', 'parent_id']) {
     await db.schema.createIndex(`messages_${field}`).on('messages').columns([field, 'received_at']).execute();
   }
@@ -180,7 +192,11 @@ export async function up(db: Kysely<unknown>, dialect: DialectName): Promise<voi
     .columns(['next_attempt_at'])
     .where(sql.ref('open'), '=', 1)
     .execute();
-  await db.schema.createIndex('deliveries_finished').on('deliveries').columns(['subscription_id', 'finished_at']).execute();
+  await db.schema
+    .createIndex('deliveries_finished')
+    .on('deliveries')
+    .columns(['subscription_id', 'finished_at'])
+    .execute();
 
   // 尝试: every try of a delivery
   await db.schema

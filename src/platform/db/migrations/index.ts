@@ -3,6 +3,7 @@ import type { Kysely } from 'kysely';
 import type { DialectName } from '../index.js';
 import * as identityAndAudit from './2026-11-25-001-identity-audit.js';
 import * as engine from './2026-11-25-002-engine.js';
+import * as transformsLookupsModels from './2026-11-25-003-transforms-lookups-models.js';
 
 export interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -11,4 +12,5 @@ export interface DialectMigration {
 export const migrations: Record<string, DialectMigration> = {
   '2026-11-25-001-identity-audit': identityAndAudit,
   '2026-11-25-002-engine': engine,
+  '2026-11-25-003-transforms-lookups-models': transformsLookupsModels,
 };

@@ -1,0 +1,321 @@
+// npm run bench -- engine: the integration engine's figures, each with its same-run baseline.
+//   1. ceiling: a bare Fastify route doing one SQLite insert per request without fsync (32 connections)
+//   2. durable ingest: REST JSON ~1 KB, fsync before the reply (group commit), no subscribers, 32 connections
+//   3. end to end: the same load with 2 HTTP subscribers on loopback, counted at the subscribers (exactly once)
+//   4. p99 time to acknowledge at a steady 500 msg/s
+//   5. peak RSS of the Hutong process through 2–4
+//   6. search by patient id over 1,000,000 stored messages (p95)        (skipped with --quick)
+//   7. 2–3 again on PostgreSQL                                           (when PostgreSQL answers)
+// Options: --quick (shorter runs, no 1M search), --seconds N, --no-pg.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import SQLite from 'better-sqlite3';
+import { fmt, load, sampleMessage } from '../lib/load.js';
+import { BENCH_ADMIN_PASSWORD, root, startChild, startHutong, type Child } from '../lib/processes.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const seconds = Number(args[args.indexOf('--seconds') + 1]) || (quick ? 5 : 10);
+const PG_URL = process.env.HUTONG_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+interface Api {
+  base: string;
+  token: string;
+  call<T>(method: string, url: string, body?: unknown): Promise<T>;
+}
+
+async function adminApi(base: string): Promise<Api> {
+  const login = await fetch(`${base}api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: BENCH_ADMIN_PASSWORD }),
+  });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const tokenRes = await fetch(`${base}api/profile/tokens`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ name: 'bench' }),
+  });
+  const { token } = (await tokenRes.json()) as { token: string };
+  const call = async <T>(method: string, url: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${base}${url.replace(/^\//, '')}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    if (res.status >= 400) throw new Error(`${method} ${url}: ${res.status} ${text}`);
+    return (text ? JSON.parse(text) : undefined) as T;
+  };
+  return { base, token, call };
+}
+
+async function configure(api: Api, subscriberPorts: number[]) {
+  const domains = await api.call<{ items: { id: string; code: string }[] }>('GET', '/api/engine/domains');
+  const domainId = domains.items.find((d) => d.code === 'default')!.id;
+  const sender = await api.call<{ system: { id: string }; secret: string }>('POST', '/api/engine/systems', {
+    domainId,
+    code: 'HIS',
+    name: 'HIS 门诊',
+  });
+  const topic = await api.call<{ id: string; code: string }>('POST', '/api/engine/topics', {
+    domainId,
+    code: 'OutPatientInfoAdd',
+    name: '门诊挂号信息新增服务',
+    model: 'JSON',
+  });
+  const subs: string[] = [];
+  for (const [i, port] of subscriberPorts.entries()) {
+    const target = await api.call<{ system: { id: string } }>('POST', '/api/engine/systems', {
+      domainId,
+      code: `SUB${i + 1}`,
+      name: `订阅方 ${i + 1}`,
+    });
+    const sub = await api.call<{ id: string }>('POST', '/api/engine/subscriptions', {
+      domainId,
+      topicId: topic.id,
+      systemId: target.system.id,
+      name: `to-sub${i + 1}`,
+      adapter: 'http',
+      adapterConfig: { url: `http://127.0.0.1:${port}/inbox`, timeoutMs: 10_000, maxConnections: 32 },
+      workers: 32,
+    });
+    subs.push(sub.id);
+  }
+  return { secret: sender.secret, topic: topic.code, domainId, topicId: topic.id, subs };
+}
+
+async function addSubscribers(api: Api, domainId: string, topicId: string, ports: number[]) {
+  for (const [i, port] of ports.entries()) {
+    const target = await api.call<{ system: { id: string } }>('POST', '/api/engine/systems', {
+      domainId,
+      code: `E2E${i + 1}`,
+      name: `订阅方 ${i + 1}`,
+    });
+    await api.call('POST', '/api/engine/subscriptions', {
+      domainId,
+      topicId,
+      systemId: target.system.id,
+      name: `e2e-sub${i + 1}`,
+      adapter: 'http',
+      adapterConfig: { url: `http://127.0.0.1:${port}/inbox`, timeoutMs: 10_000, maxConnections: 32 },
+      workers: 32,
+    });
+  }
+}
+
+interface Stats {
+  unique: number[];
+  total: number[];
+  duplicates: number[];
+  lastAt: number;
+}
+
+async function receiverStats(port: number): Promise<Stats> {
+  return (await (await fetch(`http://127.0.0.1:${port}/`)).json()) as Stats;
+}
+
+let counter = 0;
+function bodies(): string {
+  return sampleMessage(counter++);
+}
+
+interface RunFigures {
+  ingest: number;
+  ingestP99: number;
+  e2e: number;
+  e2eExactlyOnce: boolean;
+  e2eDetail: string;
+  steadyP99?: number;
+  steadyP50?: number;
+  peakRss?: number;
+}
+
+async function runAgainst(label: string, env: Record<string, string>, withSteady: boolean): Promise<RunFigures> {
+  console.log(`\n--- ${label} ---`);
+  const receivers = await startChild(path.join(root, 'bench/engine/receiver.ts'), {}, /receivers ready (\S+)/);
+  const ports = receivers.url.split(',').map(Number);
+  const hutong = await startHutong(env);
+  try {
+    const api = await adminApi(hutong.url);
+    const cfg = await configure(api, []);
+    const url = `${hutong.url}api/hip/default/${cfg.topic}`;
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${cfg.secret}` };
+    const body = bodies();
+    console.log(`message size: ${Buffer.byteLength(body)} bytes`);
+
+    await load({ url, connections: 32, durationSeconds: 2, body, headers }); // warm-up
+    const ingest = await load({ url, connections: 32, durationSeconds: seconds, body, headers });
+    console.log(
+      `durable ingest (no subscribers, 32 conn): ${fmt(ingest.perSecond)} msg/s, p50 ${ingest.p50} ms, p99 ${ingest.p99} ms, errors ${ingest.errors + ingest.non2xx}`,
+    );
+
+    await addSubscribers(api, cfg.domainId, cfg.topicId, ports);
+    const before = await Promise.all(ports.map(receiverStats));
+    const started = Date.now();
+    const e2eLoad = await load({ url, connections: 32, durationSeconds: seconds, body, headers });
+    // Wait for the queue to drain: both subscribers got every accepted message.
+    const expected = e2eLoad.ok;
+    let stats = await Promise.all(ports.map(receiverStats));
+    const deadline = Date.now() + 120_000;
+    while (stats.some((s, i) => s.unique[i]! - (before[i]?.unique[i] ?? 0) < expected) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      stats = await Promise.all(ports.map(receiverStats));
+    }
+    const last = Math.max(...stats.map((s) => s.lastAt));
+    const elapsed = (last - started) / 1000;
+    const delivered = stats.map((s, i) => s.unique[i]! - (before[i]?.unique[i] ?? 0));
+    const duplicates = stats.map((s, i) => s.duplicates[i]!);
+    const e2e = Math.min(...delivered) / elapsed;
+    const exactlyOnce = delivered.every((d) => d === expected) && duplicates.every((d) => d === 0);
+    const e2eDetail = `accepted ${fmt(expected)}, delivered ${delivered.map((d) => fmt(d)).join(' / ')}, duplicates ${duplicates.join(' / ')}, ${fmt(elapsed, 1)} s`;
+    console.log(`end to end (2 HTTP subscribers): ${fmt(e2e)} msg/s delivered to each; ${e2eDetail}; exactly once: ${exactlyOnce ? 'yes' : 'NO'}`);
+
+    const figures: RunFigures = {
+      ingest: ingest.perSecond,
+      ingestP99: ingest.p99,
+      e2e,
+      e2eExactlyOnce: exactlyOnce,
+      e2eDetail,
+    };
+    if (withSteady) {
+      const steady = await load({ url, connections: 16, durationSeconds: seconds, body, headers, overallRate: 500 });
+      console.log(`steady 500 msg/s (2 subscribers): p50 ${steady.p50} ms, p99 ${steady.p99} ms, ${fmt(steady.perSecond)} msg/s`);
+      figures.steadyP99 = steady.p99;
+      figures.steadyP50 = steady.p50;
+    }
+    figures.peakRss = hutong.peakRssMiB();
+    console.log(`peak RSS of the Hutong process: ${fmt(figures.peakRss)} MiB`);
+    return figures;
+  } finally {
+    await hutong.stop();
+    await receivers.stop();
+  }
+}
+
+async function ceiling(): Promise<number> {
+  const server = await startChild(path.join(root, 'bench/engine/ceiling-server.ts'), {}, /ceiling ready (\S+)/);
+  try {
+    const body = bodies();
+    await load({ url: server.url, connections: 32, durationSeconds: 2, body, headers: { 'content-type': 'application/json' } });
+    const r = await load({ url: server.url, connections: 32, durationSeconds: seconds, body, headers: { 'content-type': 'application/json' } });
+    console.log(`ceiling (bare Fastify + one SQLite insert per request, no fsync, 32 conn): ${fmt(r.perSecond)} req/s, p99 ${r.p99} ms`);
+    return r.perSecond;
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Fills a database with 1,000,000 messages (100,000 patients), then times searches by patient id through the API. */
+async function searchMillion(): Promise<{ p50: number; p95: number; rows: number } | undefined> {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hutong-bench-search-'));
+  try {
+    let hutong = await startHutong({ HUTONG_DATA_DIR: dataDir });
+    const api = await adminApi(hutong.url);
+    const cfg = await configure(api, []);
+    await hutong.stop();
+
+    const db = new SQLite(path.join(dataDir, 'hutong.db'));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = OFF');
+    const insert = db.prepare(
+      `insert into messages (id, domain_id, topic_id, system_id, source_message_id, received_at, status, inbound,
+        content_type, body, size, patient_id, patient_name, visit_no, order_no, application_no, routed_count)
+       values (?, ?, ?, null, ?, ?, 'delivered', 'rest', 'application/json', ?, ?, ?, ?, ?, ?, ?, 0)`,
+    );
+    const total = 1_000_000;
+    const started = Date.now();
+    const body = sampleMessage(1);
+    const t0 = Date.now() - 30 * 86_400_000;
+    const fill = db.transaction((from: number, to: number) => {
+      for (let i = from; i < to; i++) {
+        const at = new Date(t0 + i * 2500).toISOString();
+        const id = `0${(t0 + i * 2500).toString(16).padStart(11, '0')}-${String(i).padStart(20, '0')}`;
+        insert.run(id, cfg.domainId, cfg.topicId, `HIS-${i}`, at, body, body.length, `P${String(i % 100_000).padStart(8, '0')}`, '张三丰', `V${i}`, `O${i}`, `A${i}`);
+      }
+    });
+    for (let i = 0; i < total; i += 50_000) fill(i, i + 50_000);
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+    console.log(`stored ${fmt(total)} messages in ${fmt((Date.now() - started) / 1000, 1)} s`);
+
+    hutong = await startHutong({ HUTONG_DATA_DIR: dataDir });
+    try {
+      const api2 = await adminApi(hutong.url);
+      const times: number[] = [];
+      let rows = 0;
+      for (let i = 0; i < 220; i++) {
+        const patient = `P${String(Math.floor(Math.random() * 100_000)).padStart(8, '0')}`;
+        const t = performance.now();
+        const page = await api2.call<{ items: unknown[] }>('GET', `/api/engine/messages?patientId=${patient}&pageSize=20`);
+        if (i >= 20) times.push(performance.now() - t);
+        rows += page.items.length;
+      }
+      times.sort((a, b) => a - b);
+      const p = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
+      return { p50: p(0.5), p95: p(0.95), rows };
+    } finally {
+      await hutong.stop();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function pgReachable(): Promise<boolean> {
+  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2000 });
+  try {
+    await c.connect();
+    await c.query('drop database if exists hutong_bench');
+    await c.query('create database hutong_bench');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await c.end().catch(() => undefined);
+  }
+}
+
+export async function run(): Promise<void> {
+  const ceilingRate = await ceiling();
+
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hutong-bench-'));
+  let sqlite: RunFigures;
+  try {
+    sqlite = await runAgainst('Hutong on embedded SQLite (durability: fsync before reply)', { HUTONG_DATA_DIR: dataDir }, true);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  const search = quick ? undefined : await searchMillion();
+  if (search) console.log(`search by patient id over 1,000,000 messages: p50 ${fmt(search.p50, 1)} ms, p95 ${fmt(search.p95, 1)} ms (${search.rows} rows returned in 200 searches)`);
+
+  let postgres: RunFigures | undefined;
+  if (!args.includes('--no-pg') && (await pgReachable())) {
+    const url = new URL(PG_URL);
+    url.pathname = '/hutong_bench';
+    const pgDir = mkdtempSync(path.join(os.tmpdir(), 'hutong-bench-pg-'));
+    try {
+      postgres = await runAgainst('Hutong on PostgreSQL (synchronous_commit=on)', { HUTONG_DATABASE_URL: url.toString(), HUTONG_DATA_DIR: pgDir }, false);
+    } finally {
+      rmSync(pgDir, { recursive: true, force: true });
+    }
+  }
+
+  const check = (ok: boolean) => (ok ? 'met' : 'NOT MET');
+  console.log('\nsummary (target → measured):');
+  console.log(`  durable ingest ≥ 5,000 msg/s → ${fmt(sqlite.ingest)} msg/s  [${check(sqlite.ingest >= 5000)}]`);
+  console.log(`  ratio to the same-run ceiling (${fmt(ceilingRate)} req/s) ≥ 0.5 → ${fmt(sqlite.ingest / ceilingRate, 2)}  [${check(sqlite.ingest / ceilingRate >= 0.5)}]`);
+  console.log(`  end to end, 2 subscribers ≥ 2,000 msg/s, exactly once → ${fmt(sqlite.e2e)} msg/s, ${sqlite.e2eExactlyOnce ? 'exactly once' : 'NOT exactly once'}  [${check(sqlite.e2e >= 2000 && sqlite.e2eExactlyOnce)}]`);
+  console.log(`  p99 to acknowledge at 500 msg/s ≤ 20 ms → ${sqlite.steadyP99} ms  [${check((sqlite.steadyP99 ?? 999) <= 20)}]`);
+  if (search) console.log(`  search by patient id over 1M, p95 ≤ 50 ms → ${fmt(search.p95, 1)} ms  [${check(search.p95 <= 50)}]`);
+  console.log(`  peak RSS ≤ 300 MB → ${fmt(sqlite.peakRss ?? NaN)} MiB  [${check((sqlite.peakRss ?? 999) <= 300)}]`);
+  if (postgres) {
+    console.log(`  PostgreSQL: durable ingest ${fmt(postgres.ingest)} msg/s; end to end ≥ 1,000 msg/s → ${fmt(postgres.e2e)} msg/s, ${postgres.e2eExactlyOnce ? 'exactly once' : 'NOT exactly once'}  [${check(postgres.e2e >= 1000 && postgres.e2eExactlyOnce)}]`);
+  } else {
+    console.log('  PostgreSQL: not run (unreachable or --no-pg)');
+  }
+}

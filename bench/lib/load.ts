@@ -1,0 +1,87 @@
+// Load generation with autocannon, and the few numbers we report from it.
+import autocannon from 'autocannon';
+
+export interface LoadResult {
+  requests: number;
+  ok: number;
+  errors: number;
+  non2xx: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+}
+
+export async function load(options: {
+  url: string;
+  connections: number;
+  durationSeconds: number;
+  body?: string;
+  /** A fresh body per request (e.g. unique message ids), instead of `body`. */
+  makeBody?: () => string;
+  headers?: Record<string, string>;
+  method?: 'POST' | 'GET';
+  /** Requests per second for the whole run (steady rate); unset = as fast as possible. */
+  overallRate?: number;
+  pipelining?: number;
+}): Promise<LoadResult> {
+  const result = await autocannon({
+    url: options.url,
+    method: options.method ?? 'POST',
+    connections: options.connections,
+    duration: options.durationSeconds,
+    pipelining: options.pipelining ?? 1,
+    ...(options.body !== undefined ? { body: options.body } : {}),
+    headers: options.headers ?? {},
+    ...(options.makeBody
+      ? {
+          requests: [
+            {
+              setupRequest: (req: Record<string, unknown>) => ({ ...req, body: options.makeBody!() }),
+            },
+          ],
+        }
+      : {}),
+    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
+  });
+  const ok = result['2xx'];
+  return {
+    requests: result.requests.total,
+    ok,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+    seconds: options.durationSeconds,
+    perSecond: ok / options.durationSeconds,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+  };
+}
+
+export function fmt(n: number, digits = 0): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+/** A ~1 KB outpatient registration, as a HIS would publish it. */
+export function sampleMessage(i: number): string {
+  return JSON.stringify({
+    messageId: `HIS-${i}`,
+    patientId: `P${String(i % 100_000).padStart(8, '0')}`,
+    patientName: '张三丰',
+    gender: '1',
+    birthDate: '1980-05-17',
+    idCard: '110101198005170012',
+    visitNo: `V${String(i).padStart(10, '0')}`,
+    department: { code: '0301', name: '心血管内科门诊' },
+    doctor: { code: 'D1024', name: '李时珍', title: '主任医师' },
+    registration: {
+      type: '专家号',
+      fee: 50.0,
+      time: '2026-11-25T09:30:00+08:00',
+      window: '门诊一楼 3 号窗口',
+      source: '自助机',
+      insurance: { type: '城镇职工医保', card: 'YB1234567890', balance: 1234.56 },
+    },
+    diagnosis: [{ code: 'I10.x00', name: '原发性高血压' }],
+    remarks: '患者自诉头晕三天，血压偏高，建议复查。'.repeat(4),
+  });
+}
