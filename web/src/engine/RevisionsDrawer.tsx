@@ -1,0 +1,159 @@
+/** 修订历史: every saved change of a domain, system, topic or subscription, with a field diff and rollback. */
+import { Button, Drawer, Empty, List, Popconfirm, Space, Table, Tag, Typography, theme } from 'antd';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useAuth } from '../shell/auth';
+import { formatTime } from '../shell/format';
+import { PERMISSIONS } from '../shell/navigation';
+import { useRequest } from '../shell/useRequest';
+import { listRevisions, rollbackRevision, type Revision, type RevisionEntity } from './api';
+import { ErrorAlert, useAct } from './common';
+
+/** Flattens a JSON value to `path → display text` (objects by key, arrays and scalars as JSON). */
+function flatten(value: unknown, prefix = '', out = new Map<string, string>()): Map<string, string> {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const entries = Object.entries(value as Record<string, unknown>);
+    if (!entries.length && prefix) out.set(prefix, '{}');
+    for (const [k, v] of entries) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  } else if (prefix) {
+    out.set(prefix, value === undefined ? '' : typeof value === 'string' ? value : JSON.stringify(value));
+  }
+  return out;
+}
+
+interface DiffRow {
+  field: string;
+  before: string | undefined;
+  after: string | undefined;
+}
+
+export function diffRows(before: unknown, after: unknown): DiffRow[] {
+  const a = flatten(before);
+  const b = flatten(after);
+  const fields = [...new Set([...a.keys(), ...b.keys()])].sort();
+  return fields
+    .filter((f) => a.get(f) !== b.get(f) && !['updatedAt', 'createdAt'].includes(f))
+    .map((field) => ({ field, before: a.get(field), after: b.get(field) }));
+}
+
+function RevisionDiff({ revision }: { revision: Revision }) {
+  const { t } = useTranslation();
+  const { token } = theme.useToken();
+  const rows = diffRows(revision.before, revision.after);
+  if (!rows.length) return <Typography.Text type="secondary">{t('engine.revisions.noDiff')}</Typography.Text>;
+  const cell = (v: string | undefined, color: string) =>
+    v === undefined ? (
+      <Typography.Text type="secondary">—</Typography.Text>
+    ) : (
+      <Typography.Text style={{ background: color, wordBreak: 'break-all', fontFamily: token.fontFamilyCode }}>
+        {v}
+      </Typography.Text>
+    );
+  return (
+    <Table<DiffRow>
+      size="small"
+      rowKey="field"
+      pagination={false}
+      data-testid="revision-diff"
+      dataSource={rows}
+      columns={[
+        { title: t('engine.revisions.field'), dataIndex: 'field', width: 160 },
+        {
+          title: t('engine.revisions.before'),
+          dataIndex: 'before',
+          render: (v: string | undefined) => cell(v, token.colorErrorBg),
+        },
+        {
+          title: t('engine.revisions.after'),
+          dataIndex: 'after',
+          render: (v: string | undefined) => cell(v, token.colorSuccessBg),
+        },
+      ]}
+    />
+  );
+}
+
+export default function RevisionsDrawer({
+  entityType,
+  entityId,
+  domainId,
+  title,
+  onClose,
+  onRolledBack,
+}: {
+  entityType: RevisionEntity;
+  entityId: string;
+  domainId?: string;
+  title: string;
+  onClose: () => void;
+  onRolledBack: () => void;
+}) {
+  const { t } = useTranslation();
+  const { can } = useAuth();
+  const canManage = can(PERMISSIONS.engineConfigManage);
+  const [page, setPage] = useState(1);
+  const revisions = useRequest(
+    () => listRevisions({ entityType, entityId, domainId, page, pageSize: 10 }),
+    [entityType, entityId, domainId, page],
+  );
+  const [open, setOpen] = useState<number | null>(null);
+  const act = useAct(() => {
+    revisions.reload();
+    onRolledBack();
+  });
+
+  const actionColor: Record<string, string> = { create: 'green', update: 'blue', delete: 'red', rollback: 'purple' };
+  return (
+    <Drawer open size={720} title={t('engine.revisions.title', { name: title })} onClose={onClose} destroyOnHidden>
+      <ErrorAlert error={revisions.error} />
+      <List<Revision>
+        data-testid="revisions-list"
+        loading={revisions.loading}
+        dataSource={revisions.data?.items ?? []}
+        locale={{ emptyText: <Empty description={t('engine.revisions.empty')} /> }}
+        pagination={
+          (revisions.data?.total ?? 0) > 10
+            ? { current: page, pageSize: 10, total: revisions.data?.total ?? 0, onChange: setPage, size: 'small' }
+            : false
+        }
+        renderItem={(r) => (
+          <List.Item
+            key={r.id}
+            actions={[
+              <Button key="diff" type="link" size="small" onClick={() => setOpen(open === r.id ? null : r.id)}>
+                {open === r.id ? t('engine.revisions.hideDiff') : t('engine.revisions.showDiff')}
+              </Button>,
+              canManage && r.action !== 'create' ? (
+                <Popconfirm
+                  key="rollback"
+                  title={t('engine.revisions.rollbackConfirm')}
+                  onConfirm={() => act(() => rollbackRevision(r.id), t('engine.revisions.rolledBack'))}
+                >
+                  <Button type="link" size="small" danger>
+                    {t('engine.revisions.rollback')}
+                  </Button>
+                </Popconfirm>
+              ) : null,
+            ]}
+          >
+            <div style={{ width: '100%' }}>
+              <Space wrap>
+                <Tag color={actionColor[r.action] ?? 'default'}>
+                  {t(`engine.revisions.actions.${r.action}`, { defaultValue: r.action })}
+                </Tag>
+                <Typography.Text>{formatTime(r.at)}</Typography.Text>
+                <Typography.Text type="secondary">{r.username ?? '—'}</Typography.Text>
+              </Space>
+              {r.summary ? <div style={{ marginTop: 4 }}>{r.summary}</div> : null}
+              {open === r.id ? (
+                <div style={{ marginTop: 8 }}>
+                  <RevisionDiff revision={r} />
+                </div>
+              ) : null}
+            </div>
+          </List.Item>
+        )}
+      />
+    </Drawer>
+  );
+}

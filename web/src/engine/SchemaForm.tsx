@@ -1,0 +1,273 @@
+/**
+ * Renders an adapter's JSON Schema (from the catalogue) as form fields: strings, numbers, booleans, enumerations,
+ * nested objects, string maps (e.g. headers) as key/value rows and scalar arrays as tags. Anything else is edited as
+ * JSON text. Form values have their own shape (maps as rows, JSON as text), converted by `toForm` / `fromForm`.
+ */
+import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
+import { Button, Card, Flex, Form, Input, InputNumber, Select, Switch, Typography, type FormRule } from 'antd';
+
+import { useTranslation } from 'react-i18next';
+import type { JsonSchema } from './types';
+
+type Kind = 'string' | 'number' | 'integer' | 'boolean' | 'enum' | 'object' | 'map' | 'tags' | 'json';
+
+function typeOf(s: JsonSchema): string | undefined {
+  return Array.isArray(s.type) ? s.type.find((x) => x !== 'null') : s.type;
+}
+
+function enumValues(s: JsonSchema): unknown[] | undefined {
+  if (Array.isArray(s.enum)) return s.enum;
+  const alts = s.anyOf ?? s.oneOf;
+  if (alts?.length && alts.every((a) => 'const' in a)) return alts.map((a) => a.const);
+  return undefined;
+}
+
+/** The schema of a map's values, when the object is a string → scalar map (no fixed properties). */
+function mapValueSchema(s: JsonSchema): JsonSchema | undefined {
+  if (s.properties && Object.keys(s.properties).length) return undefined;
+  const pattern = s.patternProperties ? Object.values(s.patternProperties) : [];
+  const value =
+    pattern.length === 1 ? pattern[0] : typeof s.additionalProperties === 'object' ? s.additionalProperties : undefined;
+  const t = value ? typeOf(value) : undefined;
+  return value && (t === 'string' || t === 'number' || t === 'integer') ? value : undefined;
+}
+
+export function kindOf(s: JsonSchema): Kind {
+  if (enumValues(s)) return 'enum';
+  const t = typeOf(s);
+  if (t === 'string' || t === 'boolean' || t === 'number' || t === 'integer') return t;
+  if (t === 'object' || s.properties) {
+    if (s.properties && Object.keys(s.properties).length) return 'object';
+    if (mapValueSchema(s)) return 'map';
+    return 'json';
+  }
+  if (t === 'array' && s.items) {
+    const it = typeOf(s.items);
+    if (it === 'string' || it === 'integer' || it === 'number') return 'tags';
+  }
+  return 'json';
+}
+
+/** Whether the schema can be shown as fields at all (an object with properties). */
+export function formable(s: JsonSchema | undefined): s is JsonSchema {
+  return !!s && kindOf(s) === 'object';
+}
+
+interface Row {
+  key?: string;
+  value?: string;
+}
+
+/** An API value → the form's shape for that schema. */
+export function toForm(s: JsonSchema, value: unknown): unknown {
+  if (value === undefined || value === null) {
+    return kindOf(s) === 'object' ? toForm(s, {}) : undefined;
+  }
+  switch (kindOf(s)) {
+    case 'object': {
+      const obj = (typeof value === 'object' ? value : {}) as Record<string, unknown>;
+      return Object.fromEntries(Object.entries(s.properties ?? {}).map(([k, p]) => [k, toForm(p, obj[k])]));
+    }
+    case 'map':
+      return Object.entries(value as Record<string, unknown>).map(([key, v]): Row => ({ key, value: String(v) }));
+    case 'tags':
+      return Array.isArray(value) ? value.map(String) : [];
+    case 'json':
+      return JSON.stringify(value, null, 2);
+    default:
+      return value;
+  }
+}
+
+/** The form's shape → the API value; empty fields are left out. Throws on invalid JSON text. */
+export function fromForm(s: JsonSchema, value: unknown): unknown {
+  switch (kindOf(s)) {
+    case 'object': {
+      const obj = (value ?? {}) as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const [k, p] of Object.entries(s.properties ?? {})) {
+        const v = fromForm(p, obj[k]);
+        if (v !== undefined) out[k] = v;
+      }
+      return Object.keys(out).length ? out : undefined;
+    }
+    case 'map': {
+      const rows = ((value ?? []) as Row[]).filter((r) => r?.key?.trim());
+      if (!rows.length) return undefined;
+      const numeric = ['number', 'integer'].includes(typeOf(mapValueSchema(s) ?? {}) ?? '');
+      return Object.fromEntries(rows.map((r) => [r.key!.trim(), numeric ? Number(r.value) : (r.value ?? '')]));
+    }
+    case 'tags': {
+      const list = (value ?? []) as string[];
+      if (!list.length) return undefined;
+      const numeric = ['number', 'integer'].includes(typeOf(s.items ?? {}) ?? '');
+      return numeric ? list.map(Number) : list;
+    }
+    case 'json': {
+      const text = typeof value === 'string' ? value.trim() : '';
+      return text ? (JSON.parse(text) as unknown) : undefined;
+    }
+    case 'string':
+      return typeof value === 'string' && value !== '' ? value : undefined;
+    default:
+      return value === null || value === '' ? undefined : value;
+  }
+}
+
+function describe(s: JsonSchema): string | undefined {
+  const parts = [s.description, s.default !== undefined ? `default: ${JSON.stringify(s.default)}` : undefined];
+  return parts.filter(Boolean).join(' · ') || undefined;
+}
+
+function Field({
+  name,
+  label,
+  schema,
+  required,
+}: {
+  name: (string | number)[];
+  label: string;
+  schema: JsonSchema;
+  required: boolean;
+}) {
+  const { t } = useTranslation();
+  const kind = kindOf(schema);
+  const extra = describe(schema);
+  const rules: FormRule[] = required
+    ? [{ required: true, message: t('engine.schema.required', { field: label }) }]
+    : [];
+  const placeholder = schema.default !== undefined ? String(schema.default) : undefined;
+  const testId = `adapter-config-${name.slice(1).join('.')}`;
+
+  switch (kind) {
+    case 'object':
+      return (
+        <Card size="small" title={label} style={{ marginBottom: 16 }}>
+          {extra ? (
+            <Typography.Paragraph type="secondary" style={{ marginTop: -4 }}>
+              {extra}
+            </Typography.Paragraph>
+          ) : null}
+          <SchemaFields schema={schema} name={name} />
+        </Card>
+      );
+    case 'map':
+      return (
+        <Form.Item label={label} extra={extra} required={required}>
+          <Form.List name={name}>
+            {(fields, { add, remove }) => (
+              <>
+                {fields.map((field) => (
+                  <Flex key={field.key} gap={8} style={{ marginBottom: 8 }}>
+                    <Form.Item name={[field.name, 'key']} noStyle>
+                      <Input placeholder={t('engine.schema.key')} style={{ flex: 1 }} />
+                    </Form.Item>
+                    <Form.Item name={[field.name, 'value']} noStyle>
+                      <Input placeholder={t('engine.schema.value')} style={{ flex: 2 }} />
+                    </Form.Item>
+                    <Button
+                      icon={<DeleteOutlined />}
+                      onClick={() => remove(field.name)}
+                      aria-label={t('common.delete')}
+                    />
+                  </Flex>
+                ))}
+                <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ key: '', value: '' })}>
+                  {t('engine.schema.addRow')}
+                </Button>
+              </>
+            )}
+          </Form.List>
+        </Form.Item>
+      );
+    case 'enum':
+      return (
+        <Form.Item name={name} label={label} extra={extra} rules={rules}>
+          <Select
+            allowClear={!required}
+            placeholder={placeholder}
+            data-testid={testId}
+            options={(enumValues(schema) ?? []).map((v) => ({ value: v as string, label: String(v) }))}
+          />
+        </Form.Item>
+      );
+    case 'boolean':
+      return (
+        <Form.Item name={name} label={label} extra={extra} valuePropName="checked">
+          <Switch />
+        </Form.Item>
+      );
+    case 'integer':
+    case 'number':
+      return (
+        <Form.Item name={name} label={label} extra={extra} rules={rules}>
+          <InputNumber
+            style={{ width: '100%' }}
+            min={schema.minimum}
+            max={schema.maximum}
+            precision={kind === 'integer' ? 0 : undefined}
+            placeholder={placeholder}
+            data-testid={testId}
+          />
+        </Form.Item>
+      );
+    case 'tags':
+      return (
+        <Form.Item name={name} label={label} extra={extra ?? t('engine.schema.tagsHint')} rules={rules}>
+          <Select mode="tags" open={false} tokenSeparators={[',', ' ']} data-testid={testId} />
+        </Form.Item>
+      );
+    case 'json':
+      return (
+        <Form.Item
+          name={name}
+          label={`${label} (JSON)`}
+          extra={extra}
+          rules={[
+            ...rules,
+            {
+              validator: async (_r, v: unknown) => {
+                if (typeof v === 'string' && v.trim()) JSON.parse(v);
+              },
+              message: t('engine.schema.invalidJson'),
+            },
+          ]}
+        >
+          <Input.TextArea rows={4} style={{ fontFamily: 'monospace' }} />
+        </Form.Item>
+      );
+    default:
+      return (
+        <Form.Item
+          name={name}
+          label={label}
+          extra={extra}
+          rules={[
+            ...rules,
+            ...(schema.pattern
+              ? [
+                  {
+                    pattern: new RegExp(schema.pattern),
+                    message: t('engine.schema.pattern', { pattern: schema.pattern }),
+                  },
+                ]
+              : []),
+          ]}
+        >
+          <Input placeholder={placeholder} data-testid={testId} />
+        </Form.Item>
+      );
+  }
+}
+
+/** The fields of an object schema, under the form name `name` (e.g. ['adapterConfig']). */
+export function SchemaFields({ schema, name }: { schema: JsonSchema; name: (string | number)[] }) {
+  const required = new Set(schema.required ?? []);
+  return (
+    <>
+      {Object.entries(schema.properties ?? {}).map(([key, prop]) => (
+        <Field key={key} name={[...name, key]} label={prop.title ?? key} schema={prop} required={required.has(key)} />
+      ))}
+    </>
+  );
+}
