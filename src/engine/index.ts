@@ -10,6 +10,8 @@ import { newId } from '../platform/ids/index.js';
 import type { Metrics } from '../platform/metrics/index.js';
 import { AdapterRegistry } from './adapters/index.js';
 import { EngineConfigCache } from './config/cache.js';
+import { configRoutes } from './config/routes.js';
+import { ConfigService } from './config/service.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
 import { outcomeHandler } from './dispatch/store.js';
 import { Decoders } from './ingest/decode.js';
@@ -64,6 +66,10 @@ export function createEngine(options: EngineOptions) {
     onDead: (sub) => metrics.dead.inc(metrics.labels(sub, cache)),
   });
 
+  const configService = new ConfigService(db, cache, adapters, transforms, {
+    onResume: () => void dispatcher.pollNow(),
+  });
+
   const pipeline = new IngestPipeline({
     cache,
     writer,
@@ -87,6 +93,7 @@ export function createEngine(options: EngineOptions) {
 
   return {
     cache,
+    configService,
     writer,
     pipeline,
     dispatcher,
@@ -96,6 +103,7 @@ export function createEngine(options: EngineOptions) {
     metrics,
 
     routes: async (app: FastifyInstance) => {
+      configRoutes(app, { service: configService });
       await app.register(async (inbound) =>
         inboundRoutes(inbound, {
           cache,

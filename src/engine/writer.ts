@@ -14,6 +14,8 @@ export type BatchHandler<P, R> = (trx: EngineTransaction, payloads: P[]) => Prom
 interface Job {
   kind: string;
   payload: unknown;
+  /** Answer only once the commit is on disk (new messages); otherwise as soon as it committed (claims, outcomes). */
+  durable: boolean;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
@@ -47,11 +49,21 @@ export class GroupCommitWriter {
     this.handlers.set(kind, handler as BatchHandler<unknown, unknown>);
   }
 
-  /** Queues a job; resolves with its result once the transaction holding it has committed. */
-  submit<R>(kind: string, payload: unknown): Promise<R> {
+  /**
+   * Queues a job; resolves with its result once the transaction holding it is committed and on disk — or, with
+   * `durable: false`, as soon as it committed. Losing a non-durable write to a power cut must be harmless: a lost
+   * claim is claimed again, a lost delivery outcome means the delivery is sent again (at least once).
+   */
+  submit<R>(kind: string, payload: unknown, options: { durable?: boolean } = {}): Promise<R> {
     if (!this.handlers.has(kind)) return Promise.reject(new Error(`no writer for job kind ${kind}`));
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({ kind, payload, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({
+        kind,
+        payload,
+        durable: options.durable ?? true,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+      });
       this.running ??= this.drain();
     });
   }
@@ -84,12 +96,13 @@ export class GroupCommitWriter {
           );
           // Answer once the commit is on disk; meanwhile the next batch is already being written.
           this.lastDurable = durable.catch(() => undefined);
+          for (const [i, job] of batch.entries()) if (!job.durable) job.resolve(results[i]);
           durable.then(
             () => {
-              for (const [i, job] of batch.entries()) job.resolve(results[i]);
+              for (const [i, job] of batch.entries()) if (job.durable) job.resolve(results[i]);
             },
             (error: unknown) => {
-              for (const job of batch) job.reject(error);
+              for (const job of batch) if (job.durable) job.reject(error);
             },
           );
         } catch {

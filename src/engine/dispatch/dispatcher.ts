@@ -188,7 +188,7 @@ export class Dispatcher {
         leaseUntil: new Date(now + leaseMs).toISOString(),
         now: new Date(now).toISOString(),
       };
-      const rows = await this.o.writer.submit<ClaimedDelivery[]>('claim', request);
+      const rows = await this.o.writer.submit<ClaimedDelivery[]>('claim', request, { durable: false });
       s.mayHaveMore = rows.length >= capacity && sub.ordering !== 'fifo';
       if (rows.length === 0) return;
       for (const r of rows) this.claimed.set(r.id, { subscriptionId, messageId: r.message_id, attempts: r.attempts });
@@ -372,8 +372,14 @@ export class Dispatcher {
     outcome: DeliveryOutcome,
     message: MessageForDelivery | undefined,
   ): Promise<void> {
+    const s = this.state(sub.id);
+    // A parallel subscription's worker is free as soon as the answer is in: the delivery cannot be claimed again
+    // meanwhile (its lease holds it) and the outcome is written in the background. A FIFO subscription waits for the
+    // outcome, so the next claim sees the head settled.
+    const parallel = sub.ordering !== 'fifo';
+    if (parallel) this.release(sub, s, outcome);
     try {
-      await this.o.writer.submit<boolean>('outcome', outcome);
+      await this.o.writer.submit<boolean>('outcome', outcome, { durable: false });
       if (outcome.result === 'delivered') {
         this.o.onDelivered?.(sub, message ? Math.max(0, this.clock.now() - Date.parse(message.received_at)) : 0);
       } else if (outcome.result === 'retry') {
@@ -387,12 +393,15 @@ export class Dispatcher {
       this.o.log.error({ err: error, deliveryId: row.id }, 'recording a delivery outcome failed');
     } finally {
       this.claimed.delete(row.id);
-      const s = this.state(sub.id);
-      s.inFlight--;
-      if (outcome.result === 'delivered' || sub.ordering === 'fifo') s.mayHaveMore = true;
-      if (this.running) void this.claimFor(sub.id);
+      if (!parallel) this.release(sub, s, outcome);
       if (!this.running && this.claimed.size === 0) this.idle?.();
     }
+  }
+
+  private release(sub: SubscriptionConfig, s: SubState, outcome: DeliveryOutcome): void {
+    s.inFlight--;
+    if (outcome.result === 'delivered' || sub.ordering === 'fifo') s.mayHaveMore = true;
+    if (this.running) void this.claimFor(sub.id);
   }
 
   /**

@@ -171,28 +171,43 @@ export async function writeOutcomes(
   return outcomes.map((o) => applied.has(o.deliveryId));
 }
 
-/** Messages with nothing left open get their final status: failed when any delivery died, else delivered. */
+/**
+ * Messages with nothing left open get their final status: failed when any delivery died, else delivered.
+ * Done as two indexed reads on deliveries (by message id) and at most two updates by primary key, so the planner never
+ * has a reason to walk the status index of a large backlog.
+ */
 export async function settleMessages(trx: EngineTransaction, messageIds: string[]): Promise<void> {
   const ids = [...new Set(messageIds)];
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
-    await trx
-      .updateTable('messages')
-      .set({
-        status: sql<string>`case when exists (select 1 from deliveries d where d.message_id = messages.id and d.status = 'dead') then 'failed' else 'delivered' end`,
-      })
-      .where('id', 'in', chunk)
-      .where('status', '=', 'pending')
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('deliveries as d')
-              .select(sql<number>`1`.as('one'))
-              .whereRef('d.message_id', '=', 'messages.id')
-              .where(sql.ref('d.open'), '=', 1),
-          ),
-        ),
-      )
+    const open = await trx
+      .selectFrom('deliveries')
+      .select('message_id')
+      .distinct()
+      .where('message_id', 'in', chunk)
+      .where(sql.ref('open'), '=', 1)
       .execute();
+    const stillOpen = new Set(open.map((r) => r.message_id));
+    const settled = chunk.filter((id) => !stillOpen.has(id));
+    if (settled.length === 0) continue;
+    const dead = await trx
+      .selectFrom('deliveries')
+      .select('message_id')
+      .distinct()
+      .where('message_id', 'in', settled)
+      .where('status', '=', 'dead')
+      .execute();
+    const failed = new Set(dead.map((r) => r.message_id));
+    const delivered = settled.filter((id) => !failed.has(id));
+    if (delivered.length > 0) {
+      await trx.updateTable('messages').set({ status: 'delivered' }).where('id', 'in', delivered).execute();
+    }
+    if (failed.size > 0) {
+      await trx
+        .updateTable('messages')
+        .set({ status: 'failed' })
+        .where('id', 'in', [...failed])
+        .execute();
+    }
   }
 }

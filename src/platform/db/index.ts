@@ -282,7 +282,10 @@ function openPostgres(
     location: url.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:****@'),
     transaction: (fn) => kysely.transaction().execute(fn),
     // synchronous_commit=on: the commit is durable when it returns.
-    transactionPipelined: async (fn) => ({ result: await kysely.transaction().execute(fn), durable: Promise.resolve() }),
+    transactionPipelined: async (fn) => ({
+      result: await kysely.transaction().execute(fn),
+      durable: Promise.resolve(),
+    }),
     ping: async () => {
       await sql`select 1`.execute(kysely);
     },

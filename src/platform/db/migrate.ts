@@ -1,5 +1,5 @@
 // Runs the forward-only migrations (one set for both dialects, listed in migrations/index.ts).
-import { Migrator, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './index.js';
 import { migrations } from './migrations/index.js';
 
@@ -17,7 +17,18 @@ export async function migrateToLatest(db: Database): Promise<MigrationOutcome> {
       return bound;
     },
   };
-  const migrator = new Migrator({ db: db.kysely, provider, migrationTableName: 'hutong_migrations' });
+  // On PostgreSQL the migration tables live in the current schema: Kysely looks for them in every schema otherwise,
+  // and several installations (or test runs) sharing one database would see each other's tables.
+  const schema =
+    db.dialect === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db.kysely)).rows[0]?.schema
+      : undefined;
+  const migrator = new Migrator({
+    db: db.kysely,
+    provider,
+    migrationTableName: 'hutong_migrations',
+    ...(schema ? { migrationTableSchema: schema } : {}),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error');
