@@ -22,6 +22,7 @@ import { EngineMetrics } from './metrics.js';
 import './permissions.js';
 import type { EngineTables } from './tables.js';
 import { Transforms } from './transforms/index.js';
+import { createTransformServices } from './transforms/module.js';
 import { GroupCommitWriter } from './writer.js';
 import type { Clock } from './dispatch/backoff.js';
 
@@ -48,6 +49,7 @@ export function createEngine(options: EngineOptions) {
   const decoders = new Decoders();
   const adapters = new AdapterRegistry();
   const metrics = new EngineMetrics(options.metrics.registry, db, cache);
+  const tls = createTransformServices({ db, cache, transforms, decoders, log });
 
   const dispatcher = new Dispatcher({
     db,
@@ -57,6 +59,7 @@ export function createEngine(options: EngineOptions) {
     adapters,
     log,
     pollIntervalMs: config.engine.pollIntervalMs,
+    resolveTransform: tls.resolveTransform,
     ...(options.clock ? { clock: options.clock } : {}),
     onDelivered: (sub, latencyMs) => {
       metrics.delivered.inc(metrics.labels(sub, cache));
@@ -75,6 +78,7 @@ export function createEngine(options: EngineOptions) {
     writer,
     decoders,
     transforms,
+    validate: tls.modelValidator,
     dedupWindowMs: config.engine.dedupWindowMinutes * 60_000,
     onRouted: (ids) => dispatcher.wake(ids),
     onReceived: (topic, outcome) => metrics.countReceived(topic, outcome),
@@ -98,12 +102,14 @@ export function createEngine(options: EngineOptions) {
     pipeline,
     dispatcher,
     transforms,
+    transformServices: tls,
     decoders,
     adapters,
     metrics,
 
     routes: async (app: FastifyInstance) => {
       configRoutes(app, { service: configService });
+      await tls.routes(app);
       await app.register(async (inbound) =>
         inboundRoutes(inbound, {
           cache,
@@ -129,6 +135,7 @@ export function createEngine(options: EngineOptions) {
     async start(): Promise<void> {
       await ensureDefaultDomain(db, config.engine.defaultDomain);
       await cache.reload();
+      await tls.start();
       dispatcher.start();
     },
 

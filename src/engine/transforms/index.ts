@@ -63,6 +63,12 @@ export class Transforms {
   private readonly functions = new Map<string, { fn: ExpressionFunction; signature?: string }>();
   private static readonly MAX_CACHED = 2000;
 
+  /**
+   * `limits` apply to every cached expression (e.g. `{ timeoutMs: 5000 }` so a runaway named transform fails its
+   * delivery instead of holding a worker); none by default. `evaluate(…, options)` can ask for tighter ones.
+   */
+  constructor(private readonly limits: EvaluateOptions = {}) {}
+
   /** Registers `$name` for all expressions compiled afterwards (call at start-up). */
   register(name: string, fn: ExpressionFunction, signature?: string): void {
     this.functions.set(name, signature === undefined ? { fn } : { fn, signature });
@@ -124,7 +130,7 @@ export class Transforms {
   private compile(expression: string, kind: 'filter' | 'transform'): Compiled {
     let compiled = this.cache.get(expression);
     if (compiled) return compiled;
-    compiled = this.compileFresh(expression, kind, {});
+    compiled = this.compileFresh(expression, kind, this.limits);
     if (this.cache.size >= Transforms.MAX_CACHED) this.cache.clear();
     this.cache.set(expression, compiled);
     return compiled;

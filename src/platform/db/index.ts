@@ -369,7 +369,7 @@ export function prefixMatch(dialect: DialectName, column: string, prefix: string
 export async function reclaimSpace(
   db: Database,
   tables: string[],
-  stepPages = 2048,
+  stepPages = 256,
 ): Promise<{ kind: 'incremental_vacuum' | 'vacuum' | 'none'; pages: number }> {
   if (db.dialect === 'postgres') {
     if (tables.length === 0) return { kind: 'none', pages: 0 };
