@@ -75,7 +75,6 @@ async function configure(api: Api, subscriberPorts: number[]) {
       name: `订阅方 ${i + 1}`,
     });
     const sub = await api.call<{ id: string }>('POST', '/api/engine/subscriptions', {
-      domainId,
       topicId: topic.id,
       systemId: target.system.id,
       name: `to-sub${i + 1}`,
@@ -96,7 +95,6 @@ async function addSubscribers(api: Api, domainId: string, topicId: string, ports
       name: `订阅方 ${i + 1}`,
     });
     await api.call('POST', '/api/engine/subscriptions', {
-      domainId,
       topicId,
       systemId: target.system.id,
       name: `e2e-sub${i + 1}`,
@@ -144,11 +142,12 @@ async function runAgainst(label: string, env: Record<string, string>, withSteady
     const cfg = await configure(api, []);
     const url = `${hutong.url}api/hip/default/${cfg.topic}`;
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${cfg.secret}` };
-    const body = bodies();
-    console.log(`message size: ${Buffer.byteLength(body)} bytes`);
+    // Every request carries a new message (its own source message id): no duplicate is suppressed.
+    const makeBody = bodies;
+    console.log(`message size: ${Buffer.byteLength(bodies())} bytes, each one different`);
 
-    await load({ url, connections: 32, durationSeconds: 2, body, headers }); // warm-up
-    const ingest = await load({ url, connections: 32, durationSeconds: seconds, body, headers });
+    await load({ url, connections: 32, durationSeconds: 2, makeBody, headers }); // warm-up
+    const ingest = await load({ url, connections: 32, durationSeconds: seconds, makeBody, headers });
     console.log(
       `durable ingest (no subscribers, 32 conn): ${fmt(ingest.perSecond)} msg/s, p50 ${ingest.p50} ms, p99 ${ingest.p99} ms, errors ${ingest.errors + ingest.non2xx}`,
     );
@@ -156,7 +155,7 @@ async function runAgainst(label: string, env: Record<string, string>, withSteady
     await addSubscribers(api, cfg.domainId, cfg.topicId, ports);
     const before = await Promise.all(ports.map(receiverStats));
     const started = Date.now();
-    const e2eLoad = await load({ url, connections: 32, durationSeconds: seconds, body, headers });
+    const e2eLoad = await load({ url, connections: 32, durationSeconds: seconds, makeBody, headers });
     // Wait for the queue to drain: both subscribers got every accepted message.
     const expected = e2eLoad.ok;
     let stats = await Promise.all(ports.map(receiverStats));
@@ -170,7 +169,12 @@ async function runAgainst(label: string, env: Record<string, string>, withSteady
     const delivered = stats.map((s, i) => s.unique[i]! - (before[i]?.unique[i] ?? 0));
     const duplicates = stats.map((s, i) => s.duplicates[i]!);
     const e2e = Math.min(...delivered) / elapsed;
-    const exactlyOnce = delivered.every((d) => d === expected) && duplicates.every((d) => d === 0);
+    // autocannon counts the answers it saw inside its window; up to one request per connection was still being
+    // answered when it stopped, and those messages were committed and delivered too.
+    const exactlyOnce =
+      delivered.every((d) => d >= expected && d - expected <= 32) &&
+      delivered.every((d) => d === delivered[0]) &&
+      duplicates.every((d) => d === 0);
     const e2eDetail = `accepted ${fmt(expected)}, delivered ${delivered.map((d) => fmt(d)).join(' / ')}, duplicates ${duplicates.join(' / ')}, ${fmt(elapsed, 1)} s`;
     console.log(`end to end (2 HTTP subscribers): ${fmt(e2e)} msg/s delivered to each; ${e2eDetail}; exactly once: ${exactlyOnce ? 'yes' : 'NO'}`);
 
@@ -182,7 +186,7 @@ async function runAgainst(label: string, env: Record<string, string>, withSteady
       e2eDetail,
     };
     if (withSteady) {
-      const steady = await load({ url, connections: 16, durationSeconds: seconds, body, headers, overallRate: 500 });
+      const steady = await load({ url, connections: 16, durationSeconds: seconds, makeBody, headers, overallRate: 500 });
       console.log(`steady 500 msg/s (2 subscribers): p50 ${steady.p50} ms, p99 ${steady.p99} ms, ${fmt(steady.perSecond)} msg/s`);
       figures.steadyP99 = steady.p99;
       figures.steadyP50 = steady.p50;
@@ -199,9 +203,10 @@ async function runAgainst(label: string, env: Record<string, string>, withSteady
 async function ceiling(): Promise<number> {
   const server = await startChild(path.join(root, 'bench/engine/ceiling-server.ts'), {}, /ceiling ready (\S+)/);
   try {
-    const body = bodies();
-    await load({ url: server.url, connections: 32, durationSeconds: 2, body, headers: { 'content-type': 'application/json' } });
-    const r = await load({ url: server.url, connections: 32, durationSeconds: seconds, body, headers: { 'content-type': 'application/json' } });
+    const makeBody = bodies;
+    const headers = { 'content-type': 'application/json' };
+    await load({ url: server.url, connections: 32, durationSeconds: 2, makeBody, headers });
+    const r = await load({ url: server.url, connections: 32, durationSeconds: seconds, makeBody, headers });
     console.log(`ceiling (bare Fastify + one SQLite insert per request, no fsync, 32 conn): ${fmt(r.perSecond)} req/s, p99 ${r.p99} ms`);
     return r.perSecond;
   } finally {

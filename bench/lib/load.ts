@@ -37,7 +37,7 @@ export async function load(options: {
       ? {
           requests: [
             {
-              setupRequest: (req: Record<string, unknown>) => ({ ...req, body: options.makeBody!() }),
+              setupRequest: (req) => ({ ...req, body: options.makeBody!() }),
             },
           ],
         }

@@ -15,7 +15,7 @@ export interface Child {
   peakRssMiB(): number;
 }
 
-/** Starts a TypeScript entry point with tsx and waits for it to print `<readyPattern> <url>`. */
+/** Starts an entry point (TypeScript through tsx, or built JavaScript) and waits for it to print `<readyPattern> <url>`. */
 export async function startChild(
   entry: string,
   env: Record<string, string>,
@@ -24,7 +24,8 @@ export async function startChild(
 ): Promise<Child> {
   // node itself (not the tsx wrapper, which would be a second process) so /proc/<pid> is the server's.
   const nodeArgs = (process.env.HUTONG_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', entry], {
+  const loader = entry.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const child = spawn(process.execPath, [...nodeArgs, ...loader, entry], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -72,10 +73,10 @@ export function peakRss(pid: number): number {
   }
 }
 
-/** Starts `hutong serve` from the sources on a free port with its own data directory. */
+/** Starts `hutong serve` (the build in dist/, as a user runs it) on a free port with its own data directory. */
 export function startHutong(env: Record<string, string>): Promise<Child> {
   return startChild(
-    path.join(root, 'src', 'main.ts'),
+    path.join(root, 'dist', 'src', 'main.js'),
     {
       HUTONG_HOST: '127.0.0.1',
       HUTONG_PORT: '0',

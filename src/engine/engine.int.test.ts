@@ -4,14 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { dialectsUnderTest } from '../../test/support/databases.js';
-import {
-  FakeClock,
-  Receiver,
-  addSubscription,
-  addSystem,
-  addTopic,
-  waitFor,
-} from '../../test/support/engine.js';
+import { FakeClock, Receiver, addSubscription, addSystem, addTopic, waitFor } from '../../test/support/engine.js';
 import { now } from '../platform/db/index.js';
 import { newId } from '../platform/ids/index.js';
 import type { EngineTables } from './tables.js';
@@ -40,7 +33,8 @@ for (const dialect of dialectsUnderTest()) {
         body: typeof body === 'string' ? body : JSON.stringify(body),
         headers: { authorization: `Bearer ${secret}`, 'content-type': 'application/json', ...headers },
       });
-    const message = (id: string) => k().selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const message = (id: string) =>
+      k().selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     const deliveriesOf = (id: string) =>
       k().selectFrom('deliveries').selectAll().where('message_id', '=', id).orderBy('id').execute();
     const attemptsOf = (deliveryId: string) =>
@@ -138,14 +132,20 @@ for (const dialect of dialectsUnderTest()) {
       const res = await publish(topic.code, sender.secret, { patientId: 'P3' });
       const id = res.body.messageId as string;
       const retryAt = async (n: number) =>
-        waitFor(async () => {
-          const [d] = await deliveriesOf(id);
-          return d && d.status === 'retry' && d.attempts === n ? d : null;
-        }, 10_000, `retry ${n}`);
+        waitFor(
+          async () => {
+            const [d] = await deliveriesOf(id);
+            return d && d.status === 'retry' && d.attempts === n ? d : null;
+          },
+          10_000,
+          `retry ${n}`,
+        );
 
       const first = await retryAt(1);
       // attempt 1 failed: delay = 1000 × 2^0, equal jitter with random 0.5 → 750 ms
-      expect(Date.parse(first.next_attempt_at) - Date.parse((await attemptsOf(first.id))[0]!.started_at)).toBeGreaterThanOrEqual(740);
+      expect(
+        Date.parse(first.next_attempt_at) - Date.parse((await attemptsOf(first.id))[0]!.started_at),
+      ).toBeGreaterThanOrEqual(740);
       expect(first.last_error).toContain('HTTP 500');
       clock.advance(750);
       await t.hutong.engine.dispatcher.pollNow();
@@ -251,14 +251,20 @@ for (const dialect of dialectsUnderTest()) {
       expect(again.body).toEqual({ messageId: first.body.messageId, status: 'duplicate', routedTo: 0 });
       // Concurrent copies in one group commit: exactly one wins.
       const burst = await Promise.all(
-        Array.from({ length: 5 }, () => publish(topic.code, sender.secret, { patientId: 'P8' }, { 'x-message-id': 'HIS-0002' })),
+        Array.from({ length: 5 }, () =>
+          publish(topic.code, sender.secret, { patientId: 'P8' }, { 'x-message-id': 'HIS-0002' }),
+        ),
       );
       expect(new Set(burst.map((r) => r.body.messageId)).size).toBe(1);
       expect(burst.filter((r) => r.body.status === 'accepted')).toHaveLength(1);
       await waitFor(() => receiver.received.length === 2, 10_000, 'two deliveries');
       await new Promise((r) => setTimeout(r, 100));
       expect(receiver.received).toHaveLength(2);
-      const rows = await k().selectFrom('messages').select('id').where('source_message_id', 'in', ['HIS-0001', 'HIS-0002']).execute();
+      const rows = await k()
+        .selectFrom('messages')
+        .select('id')
+        .where('source_message_id', 'in', ['HIS-0001', 'HIS-0002'])
+        .execute();
       expect(rows).toHaveLength(2);
     });
 
@@ -267,7 +273,10 @@ for (const dialect of dialectsUnderTest()) {
       const provider = await addSystem(t.hutong, { code: 'HISQ' });
       const topic = await addTopic(t.hutong, { code: 'PatientInfoQuery', mode: 'sync' });
       await addSubscription(t.hutong, topic.id, provider.id, { url: receiver.url, maxAttempts: 3 });
-      receiver.respond({ status: 200, body: '{"patients":[{"id":"P9","name":"王五"}]}' }, { status: 500, body: 'down' });
+      receiver.respond(
+        { status: 200, body: '{"patients":[{"id":"P9","name":"王五"}]}' },
+        { status: 500, body: 'down' },
+      );
       const ok = await publish(topic.code, sender.secret, { patientId: 'P9' });
       expect(ok.status).toBe(200);
       expect(ok.body).toEqual({ patients: [{ id: 'P9', name: '王五' }] });
@@ -300,7 +309,11 @@ for (const dialect of dialectsUnderTest()) {
       expect([closed.status, closed.body.code]).toEqual([409, 'HT_ENGINE_TOPIC_DISABLED']);
       const forbidden = await publish(restricted.code, sender.secret, { a: 1 });
       expect([forbidden.status, forbidden.body.code]).toEqual([403, 'HT_ENGINE_PUBLISH_FORBIDDEN']);
-      const big = await publish(topic.code, sender.secret, JSON.stringify({ x: 'y'.repeat(t.config.http.bodyLimitBytes) }));
+      const big = await publish(
+        topic.code,
+        sender.secret,
+        JSON.stringify({ x: 'y'.repeat(t.config.http.bodyLimitBytes) }),
+      );
       expect([big.status, big.body.code]).toEqual([413, 'HT_REQUEST_TOO_LARGE']);
       const broken = await publish(topic.code, sender.secret, '{"patientId": ');
       expect([broken.status, broken.body.code]).toEqual([400, 'HT_ENGINE_BODY_INVALID']);
@@ -308,7 +321,9 @@ for (const dialect of dialectsUnderTest()) {
       expect(rejected).toHaveLength(1);
       expect(rejected[0]!.body).toBe('{"patientId": ');
       expect(rejected[0]!.error).toContain('cannot be parsed');
-      const audit = await t.call('GET', '/api/system/audit?action=engine.inbound.auth.failed', { cookie: await t.adminCookie() });
+      const audit = await t.call('GET', '/api/system/audit?action=engine.inbound.auth.failed', {
+        cookie: await t.adminCookie(),
+      });
       expect(audit.body.total).toBeGreaterThanOrEqual(1);
       // Still running.
       expect((await publish(topic.code, sender.secret, { ok: true })).status).toBe(202);
@@ -321,10 +336,16 @@ for (const dialect of dialectsUnderTest()) {
       const b = await publish(topic.code, sender.secret, { n: 2 });
       await waitFor(() => receiver.received.length === 2, 5000, 'in flight');
       await t.hutong.engine.dispatcher.stop(5000);
-      const statuses = [...(await deliveriesOf(a.body.messageId)), ...(await deliveriesOf(b.body.messageId))].map((d) => d.status);
+      const statuses = [...(await deliveriesOf(a.body.messageId)), ...(await deliveriesOf(b.body.messageId))].map(
+        (d) => d.status,
+      );
       expect(statuses).toEqual(['delivered', 'delivered']);
       // Nothing is left claimed by this node.
-      const held = await k().selectFrom('deliveries').select('id').where('lease_owner', '=', t.hutong.engine.dispatcher.nodeId).execute();
+      const held = await k()
+        .selectFrom('deliveries')
+        .select('id')
+        .where('lease_owner', '=', t.hutong.engine.dispatcher.nodeId)
+        .execute();
       expect(held).toHaveLength(0);
     });
 
@@ -332,9 +353,13 @@ for (const dialect of dialectsUnderTest()) {
       const { sender, topic } = await setup();
       await publish(topic.code, sender.secret, { patientId: 'M1' });
       await waitFor(() => receiver.received.length === 1);
-      await waitFor(async () => (await t.call('GET', '/metrics')).raw.includes('hutong_engine_deliveries_delivered_total{'));
+      await waitFor(async () =>
+        (await t.call('GET', '/metrics')).raw.includes('hutong_engine_deliveries_delivered_total{'),
+      );
       const metrics = (await t.call('GET', '/metrics')).raw;
-      expect(metrics).toMatch(/hutong_engine_messages_received_total\{domain="default",topic="OutPatientInfoAdd",outcome="accepted"\} 1/);
+      expect(metrics).toMatch(
+        /hutong_engine_messages_received_total\{domain="default",topic="OutPatientInfoAdd",outcome="accepted"\} 1/,
+      );
       expect(metrics).toContain('hutong_engine_queue_depth');
       expect(metrics).toContain('hutong_engine_delivery_latency_seconds_bucket');
     });

@@ -19,6 +19,9 @@ import { IngestPipeline } from './ingest/pipeline.js';
 import { inboundRoutes } from './ingest/routes.js';
 import { ingestBatchHandler } from './ingest/store.js';
 import { EngineMetrics } from './metrics.js';
+import { MessageService, messageRoutes } from './messages/index.js';
+import { MonitoringService, monitoringRoutes } from './monitoring/index.js';
+import { RetentionService, retentionRoutes } from './retention/index.js';
 import './permissions.js';
 import type { EngineTables } from './tables.js';
 import { Transforms } from './transforms/index.js';
@@ -91,6 +94,10 @@ export function createEngine(options: EngineOptions) {
     },
   });
 
+  const messages = new MessageService(db, cache, writer, pipeline, dispatcher);
+  const monitoring = new MonitoringService(db, cache, dispatcher);
+  const retention = new RetentionService(db, writer, { log });
+
   // Failed inbound authentication is audited, at most once a minute per address and reason, so a misconfigured
   // sender cannot flood the audit log.
   const lastAuthAudit = new Map<string, number>();
@@ -103,6 +110,9 @@ export function createEngine(options: EngineOptions) {
     dispatcher,
     transforms,
     transformServices: tls,
+    messages,
+    monitoring,
+    retention,
     decoders,
     adapters,
     metrics,
@@ -110,6 +120,9 @@ export function createEngine(options: EngineOptions) {
     routes: async (app: FastifyInstance) => {
       configRoutes(app, { service: configService });
       await tls.routes(app);
+      messageRoutes(app, { service: messages });
+      monitoringRoutes(app, { service: monitoring });
+      retentionRoutes(app, { service: retention });
       await app.register(async (inbound) =>
         inboundRoutes(inbound, {
           cache,
@@ -137,9 +150,11 @@ export function createEngine(options: EngineOptions) {
       await cache.reload();
       await tls.start();
       dispatcher.start();
+      retention.startSchedule();
     },
 
     async stop(): Promise<void> {
+      await retention.stop();
       await dispatcher.stop();
       await writer.flush();
       await adapters.close();

@@ -178,11 +178,15 @@ export class Receiver {
 }
 
 /** Polls `check` until it returns true (or a value), up to `timeoutMs`. */
-export async function waitFor<T>(check: () => Promise<T> | T, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T> | T,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<Exclude<T, null | undefined | false | 0 | ''>> {
   const started = Date.now();
   for (;;) {
     const value = await check();
-    if (value) return value;
+    if (value) return value as Exclude<T, null | undefined | false | 0 | ''>;
     if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

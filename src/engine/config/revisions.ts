@@ -19,7 +19,11 @@ export interface RevisionInput {
   summary: string;
 }
 
-export async function recordRevision(trx: ConfigTransaction, ctx: RequestContext, input: RevisionInput): Promise<number> {
+export async function recordRevision(
+  trx: ConfigTransaction,
+  ctx: RequestContext,
+  input: RevisionInput,
+): Promise<number> {
   const user = ctx.user;
   const row = await trx
     .insertInto('config_revisions')
@@ -44,7 +48,11 @@ export async function recordRevision(trx: ConfigTransaction, ctx: RequestContext
  * Puts an entity back to `state` (a row as stored in a revision's before/after); `state === null` means the entity
  * must not exist. Throws an HtError when that is impossible (e.g. something now depends on it).
  */
-export type RevertHandler = (trx: ConfigTransaction, entityId: string, state: Record<string, unknown> | null) => Promise<void>;
+export type RevertHandler = (
+  trx: ConfigTransaction,
+  entityId: string,
+  state: Record<string, unknown> | null,
+) => Promise<void>;
 
 const revertHandlers = new Map<string, RevertHandler>();
 

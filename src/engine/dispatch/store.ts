@@ -190,12 +190,23 @@ export async function settleMessages(trx: EngineTransaction, messageIds: string[
     const stillOpen = new Set(open.map((r) => r.message_id));
     const settled = chunk.filter((id) => !stillOpen.has(id));
     if (settled.length === 0) continue;
+    // A dead delivery that was resent (and the resend is now closed) no longer makes the message failed.
     const dead = await trx
-      .selectFrom('deliveries')
-      .select('message_id')
+      .selectFrom('deliveries as d')
+      .select('d.message_id')
       .distinct()
-      .where('message_id', 'in', settled)
-      .where('status', '=', 'dead')
+      .where('d.message_id', 'in', settled)
+      .where('d.status', '=', 'dead')
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('deliveries as c')
+              .select(sql<number>`1`.as('one'))
+              .whereRef('c.message_id', '=', 'd.message_id')
+              .whereRef('c.parent_id', '=', 'd.id'),
+          ),
+        ),
+      )
       .execute();
     const failed = new Set(dead.map((r) => r.message_id));
     const delivered = settled.filter((id) => !failed.has(id));

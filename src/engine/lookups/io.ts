@@ -7,7 +7,8 @@
 // codes such as 0101 keep their leading zeros.
 import { parse as parseCsvSync } from 'csv-parse/sync';
 import { stringify as stringifyCsvSync } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
+// exceljs is loaded on first use: it is large (~25 MB resident) and only the Excel import/export needs it.
+import type ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 
 export interface ImportRow {
@@ -95,8 +96,12 @@ function cellText(value: ExcelJS.CellValue): string {
 }
 
 /** Reads the first worksheet of an .xlsx file into rows of cells. */
+async function loadExcel(): Promise<typeof ExcelJS> {
+  return (await import('exceljs')).default;
+}
+
 export async function parseXlsx(bytes: Uint8Array): Promise<string[][]> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   try {
     await workbook.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
   } catch (error) {
@@ -192,7 +197,7 @@ export function entriesToCsv(entries: ExportEntry[]): string {
 
 /** An .xlsx workbook with one sheet: header row, then one row per entry, all cells text. */
 export async function entriesToXlsx(entries: ExportEntry[], sheetName: string): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (await loadExcel()).Workbook();
   workbook.creator = 'Hutong';
   const sheet = workbook.addWorksheet(sheetName.replace(/[\\/?*[\]:]/g, '_').slice(0, 31) || 'lookup');
   sheet.columns = [

@@ -14,7 +14,6 @@ import {
 } from '../../../test/support/engine.js';
 import type { EngineTables } from '../tables.js';
 
-
 for (const dialect of dialectsUnderTest()) {
   describe(`transforms, lookups and models API on ${dialect.name}`, () => {
     let t: TestApp;

@@ -29,7 +29,9 @@ export async function migrateToLatest(db: Database): Promise<MigrationOutcome> {
       } catch (error) {
         throw new Error(`migration ${name} failed: ${(error as Error).message}`, { cause: error });
       }
-      await sql`insert into hutong_migrations (name, applied_at) values (${name}, ${new Date().toISOString()})`.execute(trx);
+      await sql`insert into hutong_migrations (name, applied_at) values (${name}, ${new Date().toISOString()})`.execute(
+        trx,
+      );
       return true;
     });
     if (done) applied.push(name);

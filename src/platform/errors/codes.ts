@@ -125,7 +125,11 @@ export const messages = entries({
     zh: '服务提供方调用失败：{reason}',
     en: 'The provider failed: {reason}',
   },
-  HT_ENGINE_UNAVAILABLE: { status: 503, zh: '集成引擎正在停止，请稍后重试', en: 'The engine is shutting down, retry later' },
+  HT_ENGINE_UNAVAILABLE: {
+    status: 503,
+    zh: '集成引擎正在停止，请稍后重试',
+    en: 'The engine is shutting down, retry later',
+  },
 
   // integration engine: messages and configuration
   HT_ENGINE_MESSAGE_NOT_FOUND: { status: 404, zh: '消息不存在：{id}', en: 'Message not found: {id}' },

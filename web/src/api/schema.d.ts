@@ -7057,6 +7057,1249 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/engine/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 消息检索 Search messages
+         * @description 不带任何编号条件（消息 ID、发送方消息 ID、患者 ID、患者姓名（精确）、就诊号、医嘱号、申请单号）且未给出 from/to 时，只查最近 24 小时；只给 to 时查 to 之前 24 小时。Without an id or number filter (message id, source message id, patient id, exact patient name, visit, order or application number) and without from/to, only the last 24 hours are searched; with only `to`, the 24 hours before it. Newest first.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    domainId?: string;
+                    messageId?: string;
+                    /** @description 发送方消息 ID */
+                    sourceMessageId?: string;
+                    patientId?: string;
+                    /** @description 患者姓名：精确匹配；以 * 结尾按前缀匹配（如 张*） — exact, or a prefix when it ends in * */
+                    patientName?: string;
+                    visitNo?: string;
+                    orderNo?: string;
+                    applicationNo?: string;
+                    topicId?: string;
+                    systemId?: string;
+                    /** @description pending 投递中 · delivered 已投递 · failed 失败 · no_route 无订阅 · rejected 拒收 */
+                    status?: "pending" | "delivered" | "failed" | "no_route" | "rejected";
+                    /** @description 接收时间起（含）received at or after */
+                    from?: string;
+                    /** @description 接收时间止（不含）received before */
+                    to?: string;
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["MessageSummary"][];
+                            /** @description exact up to 10,000; larger results say 10,000 with totalCapped */
+                            total: number;
+                            /** @description more than 10,000 messages match: narrow the search */
+                            totalCapped: boolean;
+                            page: number;
+                            pageSize: number;
+                            /** @description the time window applied (received at or after) */
+                            from: string | null;
+                            /** @description the time window applied (received before) */
+                            to: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/engine/messages/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 消息详情与轨迹（查看记入审计日志）Message detail and trace (audited) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            domainId: string;
+                            topicId: string;
+                            topicCode: string | null;
+                            systemId: string | null;
+                            systemCode: string | null;
+                            sourceMessageId: string | null;
+                            /** Format: date-time */
+                            receivedAt: string;
+                            status: string;
+                            /** @description rest | http | soap | mllp | resend | internal */
+                            inbound: string;
+                            contentType: string;
+                            /** @description bytes */
+                            size: number;
+                            patientId: string | null;
+                            patientName: string | null;
+                            visitNo: string | null;
+                            orderNo: string | null;
+                            applicationNo: string | null;
+                            parentId: string | null;
+                            /** @description message 整条重发 | edit 编辑后重发 | null */
+                            resendKind: string | null;
+                            routedCount: number;
+                            error: string | null;
+                            body: string;
+                            headers: {
+                                [key: string]: string;
+                            } | null;
+                            indexExtra: {
+                                [key: string]: string[];
+                            } | null;
+                            warnings: string[];
+                            /** @description what the sender was answered (JSON), or null */
+                            reply: unknown;
+                            /** @description null: the topic does not validate */
+                            validated: boolean | null;
+                            parent?: {
+                                id: string;
+                                /** Format: date-time */
+                                receivedAt: string;
+                            };
+                            children: {
+                                id: string;
+                                resendKind: string | null;
+                                /** Format: date-time */
+                                receivedAt: string;
+                                status: string;
+                            }[];
+                            deliveries: {
+                                id: string;
+                                subscriptionId: string;
+                                subscriptionName: string | null;
+                                systemId: string | null;
+                                systemCode: string | null;
+                                adapter: string | null;
+                                /** @description pending | in_flight | retry | delivered | dead | cancelled */
+                                status: string;
+                                attempts: number;
+                                nextAttemptAt: string | null;
+                                lastError: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                finishedAt: string | null;
+                                parentId: string | null;
+                                attemptList: {
+                                    n: number;
+                                    /** Format: date-time */
+                                    startedAt: string;
+                                    durationMs: number;
+                                    /** @description ok | error | timeout | filter_error | transform_error */
+                                    outcome: string;
+                                    statusCode: string | null;
+                                    responseExcerpt: string | null;
+                                    error: string | null;
+                                }[];
+                            }[];
+                            trace: {
+                                /** Format: date-time */
+                                at: string;
+                                kind: "received" | "validated" | "rejected" | "routed" | "delivery" | "attempt" | "delivered" | "dead" | "resent";
+                                title: string;
+                                detail?: string;
+                                deliveryId?: string;
+                                status?: string;
+                                durationMs?: number;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/engine/messages/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 整条消息重发（作为新消息重新路由）Resend the whole message as a new one */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the new message */
+                            messageId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/engine/messages/{id}/edit-resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 编辑后重发 Edit and resend as a new message */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 修改后的消息内容 the edited body */
+                        body: string;
+                        contentType?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the new message */
+                            messageId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/engine/messages/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 按条件批量重发 Bulk resend by filter */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        filter: {
+                            domainId?: string;
+                            messageId?: string;
+                            /** @description 发送方消息 ID */
+                            sourceMessageId?: string;
+                            patientId?: string;
+                            /** @description 患者姓名：精确匹配；以 * 结尾按前缀匹配（如 张*） — exact, or a prefix when it ends in * */
+                            patientName?: string;
+                            visitNo?: string;
+                            orderNo?: string;
+                            applicationNo?: string;
+                            topicId?: string;
+                            systemId?: string;
+                            /** @description pending 投递中 · delivered 已投递 · failed 失败 · no_route 无订阅 · rejected 拒收 */
+                            status?: "pending" | "delivered" | "failed" | "no_route" | "rejected";
+                            /**
+                             * Format: date-time
+                             * @description 接收时间起（含）
+                             */
+                            from: string;
+                            /**
+                             * Format: date-time
+                             * @description 接收时间止（不含）
+                             */
+                            to: string;
+                        };
+                        /** @description message: 每条匹配的消息作为新消息重新路由 re-route each matching message as a new one; failed-deliveries: 重发匹配消息中每个死信投递（已重发过的除外） resend each dead delivery of the matching messages not resent yet */
+                        mode: "message" | "failed-deliveries";
+                        /**
+                         * @description at most this many messages, oldest first
+                         * @default 1000
+                         */
+                        limit?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description messages or deliveries created */
+                            count: number;
+                            /** @description the new message ids (message) or delivery ids (failed-deliveries) */
+                            ids: string[];
+                            /** @description matching messages or dead deliveries not resent (topic or subscription gone or disabled, refused) */
+                            skipped: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/engine/deliveries/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 重发一个投递 Resend one delivery */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description the new delivery */
+                            deliveryId: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/engine/saved-queries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 我收藏的查询 My saved searches */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                query: {
+                                    domainId?: string;
+                                    messageId?: string;
+                                    /** @description 发送方消息 ID */
+                                    sourceMessageId?: string;
+                                    patientId?: string;
+                                    /** @description 患者姓名：精确匹配；以 * 结尾按前缀匹配（如 张*） — exact, or a prefix when it ends in * */
+                                    patientName?: string;
+                                    visitNo?: string;
+                                    orderNo?: string;
+                                    applicationNo?: string;
+                                    topicId?: string;
+                                    systemId?: string;
+                                    /** @description pending 投递中 · delivered 已投递 · failed 失败 · no_route 无订阅 · rejected 拒收 */
+                                    status?: "pending" | "delivered" | "failed" | "no_route" | "rejected";
+                                    /** Format: date-time */
+                                    from?: string;
+                                    /** Format: date-time */
+                                    to?: string;
+                                    pageSize?: number;
+                                };
+                                /** Format: date-time */
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** 收藏查询 Save a search */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 同名的收藏被替换 replaces a saved search of the same name */
+                        name: string;
+                        query: {
+                            domainId?: string;
+                            messageId?: string;
+                            /** @description 发送方消息 ID */
+                            sourceMessageId?: string;
+                            patientId?: string;
+                            /** @description 患者姓名：精确匹配；以 * 结尾按前缀匹配（如 张*） — exact, or a prefix when it ends in * */
+                            patientName?: string;
+                            visitNo?: string;
+                            orderNo?: string;
+                            applicationNo?: string;
+                            topicId?: string;
+                            systemId?: string;
+                            /** @description pending 投递中 · delivered 已投递 · failed 失败 · no_route 无订阅 · rejected 拒收 */
+                            status?: "pending" | "delivered" | "failed" | "no_route" | "rejected";
+                            /** Format: date-time */
+                            from?: string;
+                            /** Format: date-time */
+                            to?: string;
+                            pageSize?: number;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            query: {
+                                domainId?: string;
+                                messageId?: string;
+                                /** @description 发送方消息 ID */
+                                sourceMessageId?: string;
+                                patientId?: string;
+                                /** @description 患者姓名：精确匹配；以 * 结尾按前缀匹配（如 张*） — exact, or a prefix when it ends in * */
+                                patientName?: string;
+                                visitNo?: string;
+                                orderNo?: string;
+                                applicationNo?: string;
+                                topicId?: string;
+                                systemId?: string;
+                                /** @description pending 投递中 · delivered 已投递 · failed 失败 · no_route 无订阅 · rejected 拒收 */
+                                status?: "pending" | "delivered" | "failed" | "no_route" | "rejected";
+                                /** Format: date-time */
+                                from?: string;
+                                /** Format: date-time */
+                                to?: string;
+                                pageSize?: number;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/engine/saved-queries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** 删除收藏的查询 Delete a saved search */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/engine/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 运行监控统计 Engine statistics of the last N minutes
+         * @description 每分钟接收、投递成功、失败尝试；主题及其发布方、订阅方；各订阅队列；投递延迟 p50/p95；主题排行；最近错误；合计。结果缓存 5 秒。Per-minute received, delivered and failed attempts; topics with publishers and subscribers; queues; delivery latency; topic ranking; recent errors; totals. Results are cached for 5 seconds.
+         */
+        get: {
+            parameters: {
+                query?: {
+                    domainId?: string;
+                    /** @description 统计窗口（分钟，最近的 N 分钟，含当前分钟）window in minutes, the current one included */
+                    minutes?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            from: string;
+                            /** Format: date-time */
+                            to: string;
+                            perMinute: {
+                                /** Format: date-time */
+                                minute: string;
+                                /** @description messages received */
+                                received: number;
+                                /** @description deliveries that reached their subscriber */
+                                delivered: number;
+                                /** @description delivery attempts that failed */
+                                failed: number;
+                            }[];
+                            topics: {
+                                topicId: string;
+                                code: string;
+                                name: string;
+                                received: number;
+                                /** @description messages received in the window now failed or rejected */
+                                failed: number;
+                                /** @description empty: any system of the domain may publish */
+                                publishers: {
+                                    systemId: string;
+                                    code: string;
+                                    name: string;
+                                }[];
+                                subscribers: {
+                                    systemId: string;
+                                    code: string;
+                                    name: string;
+                                    subscriptionId: string;
+                                    subscriptionName: string;
+                                }[];
+                            }[];
+                            queues: {
+                                subscriptionId: string;
+                                name: string;
+                                topicCode: string | null;
+                                systemCode: string | null;
+                                /** @description deliveries not done yet (pending, in flight, waiting to retry) */
+                                depth: number;
+                                oldestAgeSeconds: number | null;
+                                /** @description being delivered by this node now */
+                                inFlight: number;
+                                paused: boolean;
+                                enabled: boolean;
+                            }[];
+                            latency: {
+                                p50Ms: number | null;
+                                p95Ms: number | null;
+                                /** @description the most recent deliveries of the window, at most 2,000 */
+                                samples: number;
+                            };
+                            ranking: {
+                                topicId: string;
+                                code: string;
+                                name: string;
+                                count: number;
+                            }[];
+                            recentErrors: {
+                                /** Format: date-time */
+                                at: string;
+                                messageId: string;
+                                deliveryId: string | null;
+                                topicCode: string | null;
+                                subscriptionName: string | null;
+                                error: string;
+                            }[];
+                            totals: {
+                                /** @description in the window */
+                                received: number;
+                                /** @description in the window */
+                                delivered: number;
+                                /** @description failed attempts in the window */
+                                failed: number;
+                                /** @description deliveries open now */
+                                pending: number;
+                                /** @description deliveries that became dead letters in the window */
+                                dead: number;
+                                systems: number;
+                                topics: number;
+                                subscriptions: number;
+                                vendors: {
+                                    vendor: string;
+                                    systems: number;
+                                }[];
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/engine/retention/purge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 立即清理过期消息 Purge expired messages now
+         * @description 删除接收时间早于所在域保留天数的消息及其投递、尝试记录；仍有未完成投递的消息默认保留。每天 03:30（北京时间）自动执行。Deletes messages older than their domain’s retention with their deliveries and attempts; messages with unfinished deliveries are kept unless includeUndelivered. Also runs daily at 03:30 Asia/Shanghai.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 只清理该域；缺省清理所有域 */
+                        domainId?: string;
+                        /**
+                         * @description 同时删除尚未投递完成的过期消息（默认保留）also delete expired messages whose deliveries are not finished
+                         * @default false
+                         */
+                        includeUndelivered?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            deletedMessages: number;
+                            deletedDeliveries: number;
+                            deletedAttempts: number;
+                            /** @description expired but kept: deliveries still open */
+                            keptUndelivered: number;
+                            /** @description 释放空间的方式（清理后在后台进行）how space is given back, in the background after the purge */
+                            reclaim: "incremental_vacuum" | "vacuum" | "none";
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/hip/{domain}/{topic}": {
         parameters: {
             query?: never;
@@ -7399,6 +8642,33 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        MessageSummary: {
+            id: string;
+            domainId: string;
+            topicId: string;
+            topicCode: string | null;
+            systemId: string | null;
+            systemCode: string | null;
+            sourceMessageId: string | null;
+            /** Format: date-time */
+            receivedAt: string;
+            status: string;
+            /** @description rest | http | soap | mllp | resend | internal */
+            inbound: string;
+            contentType: string;
+            /** @description bytes */
+            size: number;
+            patientId: string | null;
+            patientName: string | null;
+            visitNo: string | null;
+            orderNo: string | null;
+            applicationNo: string | null;
+            parentId: string | null;
+            /** @description message 整条重发 | edit 编辑后重发 | null */
+            resendKind: string | null;
+            routedCount: number;
+            error: string | null;
         };
     };
     responses: never;

@@ -4,6 +4,7 @@ import type { DialectName } from '../index.js';
 import * as identityAndAudit from './2026-11-25-001-identity-audit.js';
 import * as engine from './2026-11-25-002-engine.js';
 import * as transformsLookupsModels from './2026-11-25-003-transforms-lookups-models.js';
+import * as engineMonitoringIndexes from './2026-11-25-004-engine-monitoring-indexes.js';
 
 export interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -13,4 +14,5 @@ export const migrations: Record<string, DialectMigration> = {
   '2026-11-25-001-identity-audit': identityAndAudit,
   '2026-11-25-002-engine': engine,
   '2026-11-25-003-transforms-lookups-models': transformsLookupsModels,
+  '2026-11-25-004-engine-monitoring-indexes': engineMonitoringIndexes,
 };

@@ -1,0 +1,148 @@
+// HTTP routes of message search (消息检索): schema in, one service call, presenter out.
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Type from 'typebox';
+import { EP } from '../permissions.js';
+import * as S from './schema.js';
+import type { MessageService } from './service.js';
+
+const Problem = Type.Ref('Problem');
+const NoContent = Type.Null({ description: 'No content' });
+const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem };
+const tags = ['engine-messages'];
+
+export interface MessageRouteDeps {
+  service: MessageService;
+}
+
+export function messageRoutes(app: FastifyInstance, deps: MessageRouteDeps): void {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const { service } = deps;
+
+  r.get(
+    '/api/engine/messages',
+    {
+      config: { permission: EP.messageRead },
+      schema: {
+        tags,
+        summary: '消息检索 Search messages',
+        description: S.WINDOW_NOTE,
+        querystring: S.MessageSearchQuery,
+        response: { 200: S.MessagePage, ...errors },
+      },
+    },
+    async (request) => service.search(request.ctx, request.query),
+  );
+
+  r.get(
+    '/api/engine/messages/:id',
+    {
+      config: { permission: EP.messageRead },
+      schema: {
+        tags,
+        summary: '消息详情与轨迹（查看记入审计日志）Message detail and trace (audited)',
+        params: S.IdParams,
+        response: { 200: S.MessageDetail, ...errors },
+      },
+    },
+    async (request) => service.detail(request.ctx, request.params.id),
+  );
+
+  r.post(
+    '/api/engine/messages/:id/resend',
+    {
+      config: { permission: EP.messageResend },
+      schema: {
+        tags,
+        summary: '整条消息重发（作为新消息重新路由）Resend the whole message as a new one',
+        params: S.IdParams,
+        response: { 200: S.ResendResult, ...errors },
+      },
+    },
+    async (request) => service.resendMessage(request.ctx, request.params.id),
+  );
+
+  r.post(
+    '/api/engine/messages/:id/edit-resend',
+    {
+      config: { permission: EP.messageEditResend },
+      schema: {
+        tags,
+        summary: '编辑后重发 Edit and resend as a new message',
+        params: S.IdParams,
+        body: S.EditResendBody,
+        response: { 200: S.ResendResult, ...errors },
+      },
+    },
+    async (request) => service.editResend(request.ctx, request.params.id, request.body),
+  );
+
+  r.post(
+    '/api/engine/messages/resend',
+    {
+      config: { permission: EP.messageResend },
+      schema: {
+        tags,
+        summary: '按条件批量重发 Bulk resend by filter',
+        body: S.BulkResendBody,
+        response: { 200: S.BulkResendResult, ...errors },
+      },
+    },
+    async (request) => service.bulkResend(request.ctx, request.body),
+  );
+
+  r.post(
+    '/api/engine/deliveries/:id/resend',
+    {
+      config: { permission: EP.messageResend },
+      schema: {
+        tags,
+        summary: '重发一个投递 Resend one delivery',
+        params: S.IdParams,
+        response: { 200: S.DeliveryResendResult, ...errors },
+      },
+    },
+    async (request) => service.resendDelivery(request.ctx, request.params.id),
+  );
+
+  // ---- saved searches (收藏) -------------------------------------------------------------------------------------
+  r.get(
+    '/api/engine/saved-queries',
+    {
+      config: { permission: EP.messageRead },
+      schema: { tags, summary: '我收藏的查询 My saved searches', response: { 200: S.SavedQueryList, ...errors } },
+    },
+    async (request) => service.listSavedQueries(request.ctx),
+  );
+
+  r.post(
+    '/api/engine/saved-queries',
+    {
+      config: { permission: EP.messageRead },
+      schema: {
+        tags,
+        summary: '收藏查询 Save a search',
+        body: S.SaveQueryBody,
+        response: { 201: S.SavedQuery, ...errors },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await service.saveQuery(request.ctx, request.body)),
+  );
+
+  r.delete(
+    '/api/engine/saved-queries/:id',
+    {
+      config: { permission: EP.messageRead },
+      schema: {
+        tags,
+        summary: '删除收藏的查询 Delete a saved search',
+        params: S.IdParams,
+        response: { 204: NoContent, ...errors },
+      },
+    },
+    async (request, reply) => {
+      await service.deleteSavedQuery(request.ctx, request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+}
