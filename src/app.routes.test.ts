@@ -46,7 +46,8 @@ describe('route table', () => {
 
   it('keeps every /api route except sign-in and the API docs behind a sign-in', () => {
     const open = t.hutong.routes.filter(
-      (r) => r.url.startsWith('/api/') && (r.permission === 'public' || (!r.permission && isPublicRoute(r.method, r.url))),
+      (r) =>
+        r.url.startsWith('/api/') && (r.permission === 'public' || (!r.permission && isPublicRoute(r.method, r.url))),
     );
     for (const r of open) expect(r.url).toMatch(/^\/api\/(auth\/login|openapi\.json|docs)/);
   });

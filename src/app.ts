@@ -101,7 +101,13 @@ export async function createHutong(config: Config, options: CreateOptions = {}):
   registerHealth(app, db);
 
   // ---- modules ----
-  const engine = createEngine({ db, config, metrics, log: app.log, ...(options.clock ? { clock: options.clock } : {}) });
+  const engine = createEngine({
+    db,
+    config,
+    metrics,
+    log: app.log,
+    ...(options.clock ? { clock: options.clock } : {}),
+  });
   await app.register(system.routes);
   await app.register(engine.routes);
 

@@ -13,7 +13,7 @@ import path from 'node:path';
 import pg from 'pg';
 import SQLite from 'better-sqlite3';
 import { fmt, load, sampleMessage } from '../lib/load.js';
-import { BENCH_ADMIN_PASSWORD, root, startChild, startHutong, type Child } from '../lib/processes.js';
+import { BENCH_ADMIN_PASSWORD, root, startChild, startHutong } from '../lib/processes.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -176,7 +176,9 @@ async function runAgainst(label: string, env: Record<string, string>, withSteady
       delivered.every((d) => d === delivered[0]) &&
       duplicates.every((d) => d === 0);
     const e2eDetail = `accepted ${fmt(expected)}, delivered ${delivered.map((d) => fmt(d)).join(' / ')}, duplicates ${duplicates.join(' / ')}, ${fmt(elapsed, 1)} s`;
-    console.log(`end to end (2 HTTP subscribers): ${fmt(e2e)} msg/s delivered to each; ${e2eDetail}; exactly once: ${exactlyOnce ? 'yes' : 'NO'}`);
+    console.log(
+      `end to end (2 HTTP subscribers): ${fmt(e2e)} msg/s delivered to each; ${e2eDetail}; exactly once: ${exactlyOnce ? 'yes' : 'NO'}`,
+    );
 
     const figures: RunFigures = {
       ingest: ingest.perSecond,
@@ -186,8 +188,17 @@ async function runAgainst(label: string, env: Record<string, string>, withSteady
       e2eDetail,
     };
     if (withSteady) {
-      const steady = await load({ url, connections: 16, durationSeconds: seconds, makeBody, headers, overallRate: 500 });
-      console.log(`steady 500 msg/s (2 subscribers): p50 ${steady.p50} ms, p99 ${steady.p99} ms, ${fmt(steady.perSecond)} msg/s`);
+      const steady = await load({
+        url,
+        connections: 16,
+        durationSeconds: seconds,
+        makeBody,
+        headers,
+        overallRate: 500,
+      });
+      console.log(
+        `steady 500 msg/s (2 subscribers): p50 ${steady.p50} ms, p99 ${steady.p99} ms, ${fmt(steady.perSecond)} msg/s`,
+      );
       figures.steadyP99 = steady.p99;
       figures.steadyP50 = steady.p50;
     }
@@ -207,7 +218,9 @@ async function ceiling(): Promise<number> {
     const headers = { 'content-type': 'application/json' };
     await load({ url: server.url, connections: 32, durationSeconds: 2, makeBody, headers });
     const r = await load({ url: server.url, connections: 32, durationSeconds: seconds, makeBody, headers });
-    console.log(`ceiling (bare Fastify + one SQLite insert per request, no fsync, 32 conn): ${fmt(r.perSecond)} req/s, p99 ${r.p99} ms`);
+    console.log(
+      `ceiling (bare Fastify + one SQLite insert per request, no fsync, 32 conn): ${fmt(r.perSecond)} req/s, p99 ${r.p99} ms`,
+    );
     return r.perSecond;
   } finally {
     await server.stop();
@@ -239,7 +252,20 @@ async function searchMillion(): Promise<{ p50: number; p95: number; rows: number
       for (let i = from; i < to; i++) {
         const at = new Date(t0 + i * 2500).toISOString();
         const id = `0${(t0 + i * 2500).toString(16).padStart(11, '0')}-${String(i).padStart(20, '0')}`;
-        insert.run(id, cfg.domainId, cfg.topicId, `HIS-${i}`, at, body, body.length, `P${String(i % 100_000).padStart(8, '0')}`, '张三丰', `V${i}`, `O${i}`, `A${i}`);
+        insert.run(
+          id,
+          cfg.domainId,
+          cfg.topicId,
+          `HIS-${i}`,
+          at,
+          body,
+          body.length,
+          `P${String(i % 100_000).padStart(8, '0')}`,
+          '张三丰',
+          `V${i}`,
+          `O${i}`,
+          `A${i}`,
+        );
       }
     });
     for (let i = 0; i < total; i += 50_000) fill(i, i + 50_000);
@@ -255,7 +281,10 @@ async function searchMillion(): Promise<{ p50: number; p95: number; rows: number
       for (let i = 0; i < 220; i++) {
         const patient = `P${String(Math.floor(Math.random() * 100_000)).padStart(8, '0')}`;
         const t = performance.now();
-        const page = await api2.call<{ items: unknown[] }>('GET', `/api/engine/messages?patientId=${patient}&pageSize=20`);
+        const page = await api2.call<{ items: unknown[] }>(
+          'GET',
+          `/api/engine/messages?patientId=${patient}&pageSize=20`,
+        );
         if (i >= 20) times.push(performance.now() - t);
         rows += page.items.length;
       }
@@ -290,13 +319,20 @@ export async function run(): Promise<void> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hutong-bench-'));
   let sqlite: RunFigures;
   try {
-    sqlite = await runAgainst('Hutong on embedded SQLite (durability: fsync before reply)', { HUTONG_DATA_DIR: dataDir }, true);
+    sqlite = await runAgainst(
+      'Hutong on embedded SQLite (durability: fsync before reply)',
+      { HUTONG_DATA_DIR: dataDir },
+      true,
+    );
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
 
   const search = quick ? undefined : await searchMillion();
-  if (search) console.log(`search by patient id over 1,000,000 messages: p50 ${fmt(search.p50, 1)} ms, p95 ${fmt(search.p95, 1)} ms (${search.rows} rows returned in 200 searches)`);
+  if (search)
+    console.log(
+      `search by patient id over 1,000,000 messages: p50 ${fmt(search.p50, 1)} ms, p95 ${fmt(search.p95, 1)} ms (${search.rows} rows returned in 200 searches)`,
+    );
 
   let postgres: RunFigures | undefined;
   if (!args.includes('--no-pg') && (await pgReachable())) {
@@ -304,7 +340,11 @@ export async function run(): Promise<void> {
     url.pathname = '/hutong_bench';
     const pgDir = mkdtempSync(path.join(os.tmpdir(), 'hutong-bench-pg-'));
     try {
-      postgres = await runAgainst('Hutong on PostgreSQL (synchronous_commit=on)', { HUTONG_DATABASE_URL: url.toString(), HUTONG_DATA_DIR: pgDir }, false);
+      postgres = await runAgainst(
+        'Hutong on PostgreSQL (synchronous_commit=on)',
+        { HUTONG_DATABASE_URL: url.toString(), HUTONG_DATA_DIR: pgDir },
+        false,
+      );
     } finally {
       rmSync(pgDir, { recursive: true, force: true });
     }
@@ -313,13 +353,22 @@ export async function run(): Promise<void> {
   const check = (ok: boolean) => (ok ? 'met' : 'NOT MET');
   console.log('\nsummary (target → measured):');
   console.log(`  durable ingest ≥ 5,000 msg/s → ${fmt(sqlite.ingest)} msg/s  [${check(sqlite.ingest >= 5000)}]`);
-  console.log(`  ratio to the same-run ceiling (${fmt(ceilingRate)} req/s) ≥ 0.5 → ${fmt(sqlite.ingest / ceilingRate, 2)}  [${check(sqlite.ingest / ceilingRate >= 0.5)}]`);
-  console.log(`  end to end, 2 subscribers ≥ 2,000 msg/s, exactly once → ${fmt(sqlite.e2e)} msg/s, ${sqlite.e2eExactlyOnce ? 'exactly once' : 'NOT exactly once'}  [${check(sqlite.e2e >= 2000 && sqlite.e2eExactlyOnce)}]`);
-  console.log(`  p99 to acknowledge at 500 msg/s ≤ 20 ms → ${sqlite.steadyP99} ms  [${check((sqlite.steadyP99 ?? 999) <= 20)}]`);
-  if (search) console.log(`  search by patient id over 1M, p95 ≤ 50 ms → ${fmt(search.p95, 1)} ms  [${check(search.p95 <= 50)}]`);
+  console.log(
+    `  ratio to the same-run ceiling (${fmt(ceilingRate)} req/s) ≥ 0.5 → ${fmt(sqlite.ingest / ceilingRate, 2)}  [${check(sqlite.ingest / ceilingRate >= 0.5)}]`,
+  );
+  console.log(
+    `  end to end, 2 subscribers ≥ 2,000 msg/s, exactly once → ${fmt(sqlite.e2e)} msg/s, ${sqlite.e2eExactlyOnce ? 'exactly once' : 'NOT exactly once'}  [${check(sqlite.e2e >= 2000 && sqlite.e2eExactlyOnce)}]`,
+  );
+  console.log(
+    `  p99 to acknowledge at 500 msg/s ≤ 20 ms → ${sqlite.steadyP99} ms  [${check((sqlite.steadyP99 ?? 999) <= 20)}]`,
+  );
+  if (search)
+    console.log(`  search by patient id over 1M, p95 ≤ 50 ms → ${fmt(search.p95, 1)} ms  [${check(search.p95 <= 50)}]`);
   console.log(`  peak RSS ≤ 300 MB → ${fmt(sqlite.peakRss ?? NaN)} MiB  [${check((sqlite.peakRss ?? 999) <= 300)}]`);
   if (postgres) {
-    console.log(`  PostgreSQL: durable ingest ${fmt(postgres.ingest)} msg/s; end to end ≥ 1,000 msg/s → ${fmt(postgres.e2e)} msg/s, ${postgres.e2eExactlyOnce ? 'exactly once' : 'NOT exactly once'}  [${check(postgres.e2e >= 1000 && postgres.e2eExactlyOnce)}]`);
+    console.log(
+      `  PostgreSQL: durable ingest ${fmt(postgres.ingest)} msg/s; end to end ≥ 1,000 msg/s → ${fmt(postgres.e2e)} msg/s, ${postgres.e2eExactlyOnce ? 'exactly once' : 'NOT exactly once'}  [${check(postgres.e2e >= 1000 && postgres.e2eExactlyOnce)}]`,
+    );
   } else {
     console.log('  PostgreSQL: not run (unreachable or --no-pg)');
   }

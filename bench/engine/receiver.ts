@@ -11,7 +11,14 @@ const servers = counts.map((seen) =>
     if (req.method === 'GET') {
       res.writeHead(200, { 'content-type': 'application/json' });
       const dupes = counts.map((m) => [...m.values()].filter((n) => n > 1).length);
-      res.end(JSON.stringify({ unique: counts.map((m) => m.size), total: counts.map((m) => [...m.values()].reduce((a, b) => a + b, 0)), duplicates: dupes, lastAt: last }));
+      res.end(
+        JSON.stringify({
+          unique: counts.map((m) => m.size),
+          total: counts.map((m) => [...m.values()].reduce((a, b) => a + b, 0)),
+          duplicates: dupes,
+          lastAt: last,
+        }),
+      );
       return;
     }
     req.resume();

@@ -11,7 +11,7 @@ import type { EngineConfigCache, SubscriptionConfig } from '../config/cache.js';
 import { newAttempt } from '../ingest/pipeline.js';
 import type { SyncAnswer } from '../ingest/pipeline.js';
 import type { EngineTables } from '../tables.js';
-import { ExpressionError, type MessageMeta, type Transforms } from '../transforms/index.js';
+import type { ExpressionError, MessageMeta, Transforms } from '../transforms/index.js';
 import type { GroupCommitWriter } from '../writer.js';
 import { backoffDelay, systemClock, type Clock } from './backoff.js';
 import { claimHandler, writeOutcomes, type ClaimRequest, type ClaimedDelivery, type DeliveryOutcome } from './store.js';

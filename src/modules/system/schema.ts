@@ -14,7 +14,12 @@ const DisplayName = Type.String({ minLength: 1, maxLength: 100 });
 
 export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
 
-export const RoleRef = Type.Object({ id: Type.String(), code: Type.String(), name: Type.String(), nameEn: Type.String() });
+export const RoleRef = Type.Object({
+  id: Type.String(),
+  code: Type.String(),
+  name: Type.String(),
+  nameEn: Type.String(),
+});
 
 export const Me = Type.Object(
   {

@@ -41,10 +41,7 @@ export function findUserByName(k: Executor, username: string): Promise<UserRow |
   return k.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
 }
 
-export async function rolesOfUsers(
-  k: Executor,
-  userIds: string[],
-): Promise<Map<string, RoleRef[]>> {
+export async function rolesOfUsers(k: Executor, userIds: string[]): Promise<Map<string, RoleRef[]>> {
   const out = new Map<string, RoleRef[]>();
   if (userIds.length === 0) return out;
   const rows = await k

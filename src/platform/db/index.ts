@@ -15,6 +15,10 @@ export type { PlatformTables } from './tables.js';
 export { sql } from 'kysely';
 export type DialectName = 'sqlite' | 'postgres';
 
+/** Any Kysely instance or transaction, whatever its tables (insertMany works on table names). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kysely's own bound for "a database of any tables"
+export type AnyExecutor = Kysely<any> | Transaction<any>;
+
 export interface Database<T = PlatformTables> {
   readonly kysely: Kysely<T>;
   readonly dialect: DialectName;
@@ -26,7 +30,7 @@ export interface Database<T = PlatformTables> {
    * cached prepared statement per row (no SQL building), PostgreSQL sends multi-row INSERTs. Every row must have
    * the same columns.
    */
-  insertMany(executor: Kysely<any> | Transaction<any>, table: string, rows: Record<string, unknown>[]): Promise<void>;
+  insertMany(executor: AnyExecutor, table: string, rows: Record<string, unknown>[]): Promise<void>;
   /** Runs `fn` in one transaction; resolves once the commit is durable. */
   transaction<R>(fn: (trx: Transaction<T>) => Promise<R>): Promise<R>;
   /**
