@@ -11,7 +11,6 @@ import {
   Form,
   Input,
   InputNumber,
-  List,
   Modal,
   Popconfirm,
   Radio,
@@ -43,7 +42,7 @@ import {
   type ImportResult,
   type PurgeResult,
 } from './api';
-import { codeRule, EnabledTag, ErrorAlert, readFile, useAct } from './common';
+import { codeRule, EnabledTag, ErrorAlert, ProblemList, readFile, useAct } from './common';
 import { setStoredDomain } from './domain';
 import RevisionsDrawer from './RevisionsDrawer';
 
@@ -155,20 +154,21 @@ export default function DomainsPage() {
             </>
           ) : null}
           {canManage ? (
-          <Dropdown
-            trigger={['click']}
-            menu={{
-              items: [
-                { key: 'json', label: t('engine.domains.exportJson') },
-                { key: 'yaml', label: t('engine.domains.exportYaml') },
-              ],
-              onClick: ({ key }) => void act(() => exportDomain(d, key as ConfigFormat), t('engine.domains.exported')),
-            }}
-          >
-            <Button type="link" size="small" icon={<DownloadOutlined />}>
-              {t('engine.domains.export')}
-            </Button>
-          </Dropdown>
+            <Dropdown
+              trigger={['click']}
+              menu={{
+                items: [
+                  { key: 'json', label: t('engine.domains.exportJson') },
+                  { key: 'yaml', label: t('engine.domains.exportYaml') },
+                ],
+                onClick: ({ key }) =>
+                  void act(() => exportDomain(d, key as ConfigFormat), t('engine.domains.exported')),
+              }}
+            >
+              <Button type="link" size="small" icon={<DownloadOutlined />}>
+                {t('engine.domains.export')}
+              </Button>
+            </Dropdown>
           ) : null}
           {canManage ? (
             <Button type="link" size="small" icon={<UploadOutlined />} onClick={() => setImporting(d)}>
@@ -479,15 +479,7 @@ function ImportModal({ domain, onClose, onDone }: { domain: Domain; onClose: () 
                 { key: 'n', label: t('engine.domains.unchanged'), children: shown.unchanged },
               ]}
             />
-            {shown.problems.length ? (
-              <List
-                size="small"
-                bordered
-                header={<Typography.Text type="danger">{t('engine.domains.problems')}</Typography.Text>}
-                dataSource={shown.problems}
-                renderItem={(p) => <List.Item>{p}</List.Item>}
-              />
-            ) : null}
+            <ProblemList problems={shown.problems} />
           </>
         ) : null}
       </Space>
@@ -533,9 +525,7 @@ function PurgeModal({ domain, onClose }: { domain: Domain; onClose: () => void }
         )
       }
     >
-      <Typography.Paragraph>
-        {t('engine.domains.purgeHint', { days: domain.retentionDays })}
-      </Typography.Paragraph>
+      <Typography.Paragraph>{t('engine.domains.purgeHint', { days: domain.retentionDays })}</Typography.Paragraph>
       <Checkbox
         checked={includeUndelivered}
         disabled={!!result}

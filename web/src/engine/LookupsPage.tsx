@@ -11,7 +11,6 @@ import {
   Flex,
   Form,
   Input,
-  List,
   Modal,
   Popconfirm,
   Radio,
@@ -48,7 +47,7 @@ import {
   type LookupFileFormat,
   type LookupImportResult,
 } from './api';
-import { codeRule, emptyPage, ErrorAlert, readFile, useAct } from './common';
+import { codeRule, emptyPage, ErrorAlert, ProblemList, readFile, useAct } from './common';
 import { DomainSelect, NoDomain, useEngineDomain } from './domain';
 
 export default function LookupsPage() {
@@ -602,15 +601,7 @@ function ImportModal({ lookup, onClose, onDone }: { lookup: Lookup; onClose: () 
                 { key: 's', label: t('engine.lookups.skipped'), children: result.skipped },
               ]}
             />
-            {result.problems.length ? (
-              <List
-                size="small"
-                bordered
-                header={<Typography.Text type="danger">{t('engine.domains.problems')}</Typography.Text>}
-                dataSource={result.problems}
-                renderItem={(p) => <List.Item>{p}</List.Item>}
-              />
-            ) : null}
+            <ProblemList problems={result.problems} />
           </>
         ) : null}
       </Space>

@@ -330,7 +330,10 @@ function BodyCard({ m }: { m: MessageDetail }) {
   );
 }
 
-function traceColor(status: string | null | undefined): string {
+function traceColor(status: string | null | undefined, kind: string): string {
+  if (kind === 'delivered') return 'green';
+  if (kind === 'dead' || kind === 'rejected') return 'red';
+  if (kind === 'resent') return 'purple';
   if (!status) return 'blue';
   if (['ok', 'delivered', 'accepted', 'routed', 'sync_ok', 'success'].includes(status)) return 'green';
   if (
@@ -354,7 +357,7 @@ function Trace({ steps }: { steps: TraceStep[] }) {
   const { t } = useTranslation();
   if (!steps.length) return <Empty description={t('engine.messages.noTrace')} />;
   const items: NonNullable<TimelineProps['items']> = steps.map((s, i) => {
-    const color = traceColor(s.status);
+    const color = traceColor(s.status, s.kind);
     return {
       key: `${i}`,
       color,

@@ -27,7 +27,7 @@ import {
   type TableColumnsType,
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { errorMessage } from '../api/errors';
@@ -91,6 +91,15 @@ function filterFromParams(params: URLSearchParams): MessageFilter {
   return f;
 }
 
+function valuesFromParams(params: URLSearchParams): FormValues {
+  const from = params.get('from');
+  const to = params.get('to');
+  return {
+    ...Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? undefined])),
+    range: from || to ? [from ? dayjs(from) : null, to ? dayjs(to) : null] : null,
+  };
+}
+
 export default function MessagesPage() {
   const { t } = useTranslation();
   const { message, modal } = App.useApp();
@@ -116,12 +125,10 @@ export default function MessagesPage() {
   const [saving, setSaving] = useState(false);
   const [resending, setResending] = useState(false);
 
-  const initialValues: FormValues = {
-    ...Object.fromEntries(FILTER_KEYS.map((k) => [k, params.get(k) ?? undefined])),
-    range: params.get('from') || params.get('to') ? [dayjs(params.get('from') || undefined), params.get('to') ? dayjs(params.get('to')) : null] : null,
-  };
+  // The form shows what the address says (a link from another page, back and forward).
+  useEffect(() => form.setFieldsValue(valuesFromParams(params)), [form, params]);
 
-  function apply(values: FormValues, extra: Record<string, string> = {}) {
+  function apply(values: FormValues) {
     const next = new URLSearchParams();
     const keepDomain = params.get('domainId');
     if (keepDomain) next.set('domainId', keepDomain);
@@ -132,7 +139,6 @@ export default function MessagesPage() {
     const [from, to] = values.range ?? [null, null];
     if (from) next.set('from', from.toISOString());
     if (to) next.set('to', to.toISOString());
-    for (const [k, v] of Object.entries(extra)) next.set(k, v);
     setParams(next);
     if (next.toString() === params.toString()) messages.reload();
   }
@@ -313,7 +319,7 @@ export default function MessagesPage() {
             form={form}
             layout="vertical"
             data-testid="message-filters"
-            initialValues={initialValues}
+            initialValues={valuesFromParams(params)}
             onFinish={(v) => apply(v)}
           >
             <Row gutter={16}>

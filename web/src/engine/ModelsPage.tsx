@@ -33,7 +33,7 @@ import {
   putModelSchema,
   validateSample,
   type Model,
-  type ModelInput,
+  type ModelCreate,
   type SchemaType,
   type ValidateSampleResult,
 } from './api';
@@ -197,7 +197,7 @@ function CreateModal({ onClose, onSaved }: { onClose: () => void; onSaved: () =>
   async function submit(v: CreateValues) {
     setBusy(true);
     setError(null);
-    const body: ModelInput = {
+    const body: ModelCreate = {
       code: v.code.trim(),
       name: v.name.trim(),
       kind: v.kind,
@@ -356,7 +356,13 @@ function SchemaView({ model, onClose }: { model: Model; onClose: () => void }) {
         })()
       : schema;
   return (
-    <Modal open width={860} footer={null} onCancel={onClose} title={t('engine.models.schemaTitle', { code: model.code })}>
+    <Modal
+      open
+      width={860}
+      footer={null}
+      onCancel={onClose}
+      title={t('engine.models.schemaTitle', { code: model.code })}
+    >
       <ErrorAlert error={detail.error} />
       {detail.loading ? null : <CodeBlock text={text} maxHeight={560} />}
     </Modal>
@@ -389,7 +395,9 @@ function ValidateModal({ model, onClose }: { model: Model; onClose: () => void }
           setError(null);
           setResult(null);
           try {
-            setResult(await validateSample(model.code, { body: v.body, contentType: v.contentType?.trim() || undefined }));
+            setResult(
+              await validateSample(model.code, { body: v.body, contentType: v.contentType?.trim() || undefined }),
+            );
           } catch (err) {
             setError(errorMessage(err, t('errors.unexpected')));
           } finally {
@@ -398,9 +406,16 @@ function ValidateModal({ model, onClose }: { model: Model; onClose: () => void }
         }}
       >
         <Form.Item name="contentType" label={t('engine.messages.contentType')}>
-          <Input style={{ fontFamily: 'monospace' }} placeholder={model.kind === 'XML' ? 'application/xml' : 'application/json'} />
+          <Input
+            style={{ fontFamily: 'monospace' }}
+            placeholder={model.kind === 'XML' ? 'application/xml' : 'application/json'}
+          />
         </Form.Item>
-        <Form.Item name="body" label={t('engine.models.sample')} rules={[{ required: true, message: t('engine.messages.bodyRequired') }]}>
+        <Form.Item
+          name="body"
+          label={t('engine.models.sample')}
+          rules={[{ required: true, message: t('engine.messages.bodyRequired') }]}
+        >
           <Input.TextArea rows={12} style={{ fontFamily: 'monospace', fontSize: 12 }} />
         </Form.Item>
       </Form>

@@ -2,20 +2,7 @@
  * 运行监控: health of the publish/subscribe engine — intake and trend, latency, queues, recent errors, topic
  * activity ranking, topic reach and the vendors of connected systems. Refreshes every 10 s.
  */
-import {
-  Card,
-  Col,
-  Empty,
-  List,
-  Row,
-  Space,
-  Statistic,
-  Table,
-  Tag,
-  Typography,
-  theme,
-  type TableColumnsType,
-} from 'antd';
+import { Card, Col, Empty, Row, Space, Statistic, Table, Tag, Typography, theme, type TableColumnsType } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { formatTime } from '../shell/format';
@@ -187,17 +174,16 @@ export default function MonitorPage() {
           <Row gutter={16}>
             <Col xs={24} xl={16}>
               <Card title={t('engine.monitor.recentErrors')}>
-                <List
-                  size="small"
-                  data-testid="monitor-errors"
-                  dataSource={s.recentErrors}
-                  locale={{ emptyText: <Empty description={t('engine.monitor.noErrors')} /> }}
-                  renderItem={(e) => (
-                    <List.Item key={`${e.messageId}-${e.deliveryId ?? ''}-${e.at}`}>
-                      <div style={{ width: '100%' }}>
+                {s.recentErrors.length ? (
+                  <div data-testid="monitor-errors" style={{ maxHeight: 420, overflow: 'auto' }}>
+                    {s.recentErrors.map((e) => (
+                      <div
+                        key={`${e.messageId}-${e.deliveryId ?? ''}-${e.at}`}
+                        style={{ padding: '8px 0', borderBottom: `1px solid ${token.colorBorderSecondary}` }}
+                      >
                         <Space wrap size={8}>
                           <Typography.Text type="secondary">{formatTime(e.at)}</Typography.Text>
-                          <Tag>{e.topicCode}</Tag>
+                          {e.topicCode ? <Tag>{e.topicCode}</Tag> : null}
                           {e.subscriptionName ? <Tag color="blue">{e.subscriptionName}</Tag> : null}
                           <Link to={`/engine/messages/${encodeURIComponent(e.messageId)}`}>{e.messageId}</Link>
                         </Space>
@@ -209,9 +195,11 @@ export default function MonitorPage() {
                           {e.error}
                         </Typography.Paragraph>
                       </div>
-                    </List.Item>
-                  )}
-                />
+                    ))}
+                  </div>
+                ) : (
+                  <Empty description={t('engine.monitor.noErrors')} />
+                )}
               </Card>
             </Col>
             <Col xs={24} xl={8}>

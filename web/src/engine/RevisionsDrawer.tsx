@@ -1,5 +1,5 @@
 /** 修订历史: every saved change of a domain, system, topic or subscription, with a field diff and rollback. */
-import { Button, Drawer, Empty, List, Popconfirm, Space, Table, Tag, Typography, theme } from 'antd';
+import { Button, Drawer, Empty, Flex, Pagination, Popconfirm, Space, Spin, Table, Tag, Typography, theme } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../shell/auth';
@@ -73,6 +73,8 @@ function RevisionDiff({ revision }: { revision: Revision }) {
   );
 }
 
+const PAGE_SIZE = 10;
+
 export default function RevisionsDrawer({
   entityType,
   entityId,
@@ -89,11 +91,12 @@ export default function RevisionsDrawer({
   onRolledBack: () => void;
 }) {
   const { t } = useTranslation();
+  const { token } = theme.useToken();
   const { can } = useAuth();
   const canManage = can(PERMISSIONS.engineConfigManage);
   const [page, setPage] = useState(1);
   const revisions = useRequest(
-    () => listRevisions({ entityType, entityId, domainId, page, pageSize: 10 }),
+    () => listRevisions({ entityType, entityId, domainId, page, pageSize: PAGE_SIZE }),
     [entityType, entityId, domainId, page],
   );
   const [open, setOpen] = useState<number | null>(null);
@@ -102,58 +105,63 @@ export default function RevisionsDrawer({
     onRolledBack();
   });
 
+  const items = revisions.data?.items ?? [];
   const actionColor: Record<string, string> = { create: 'green', update: 'blue', delete: 'red', rollback: 'purple' };
   return (
     <Drawer open size={720} title={t('engine.revisions.title', { name: title })} onClose={onClose} destroyOnHidden>
       <ErrorAlert error={revisions.error} />
-      <List<Revision>
-        data-testid="revisions-list"
-        loading={revisions.loading}
-        dataSource={revisions.data?.items ?? []}
-        locale={{ emptyText: <Empty description={t('engine.revisions.empty')} /> }}
-        pagination={
-          (revisions.data?.total ?? 0) > 10
-            ? { current: page, pageSize: 10, total: revisions.data?.total ?? 0, onChange: setPage, size: 'small' }
-            : false
-        }
-        renderItem={(r) => (
-          <List.Item
-            key={r.id}
-            actions={[
-              <Button key="diff" type="link" size="small" onClick={() => setOpen(open === r.id ? null : r.id)}>
-                {open === r.id ? t('engine.revisions.hideDiff') : t('engine.revisions.showDiff')}
-              </Button>,
-              canManage && r.action !== 'create' ? (
-                <Popconfirm
-                  key="rollback"
-                  title={t('engine.revisions.rollbackConfirm')}
-                  onConfirm={() => act(() => rollbackRevision(r.id), t('engine.revisions.rolledBack'))}
-                >
-                  <Button type="link" size="small" danger>
-                    {t('engine.revisions.rollback')}
-                  </Button>
-                </Popconfirm>
-              ) : null,
-            ]}
-          >
-            <div style={{ width: '100%' }}>
-              <Space wrap>
-                <Tag color={actionColor[r.action] ?? 'default'}>
-                  {t(`engine.revisions.actions.${r.action}`, { defaultValue: r.action })}
-                </Tag>
-                <Typography.Text>{formatTime(r.at)}</Typography.Text>
-                <Typography.Text type="secondary">{r.username ?? '—'}</Typography.Text>
-              </Space>
-              {r.summary ? <div style={{ marginTop: 4 }}>{r.summary}</div> : null}
-              {open === r.id ? (
-                <div style={{ marginTop: 8 }}>
-                  <RevisionDiff revision={r} />
-                </div>
-              ) : null}
-            </div>
-          </List.Item>
+      <Spin spinning={revisions.loading}>
+        {items.length ? (
+          <div data-testid="revisions-list">
+            {items.map((r) => (
+              <div key={r.id} style={{ padding: '12px 0', borderBottom: `1px solid ${token.colorBorderSecondary}` }}>
+                <Flex justify="space-between" align="flex-start" gap={8} wrap>
+                  <Space wrap>
+                    <Tag color={actionColor[r.action] ?? 'default'}>
+                      {t(`engine.revisions.actions.${r.action}`, { defaultValue: r.action })}
+                    </Tag>
+                    <Typography.Text>{formatTime(r.at)}</Typography.Text>
+                    <Typography.Text type="secondary">{r.username ?? '—'}</Typography.Text>
+                  </Space>
+                  <Space size={0}>
+                    <Button type="link" size="small" onClick={() => setOpen(open === r.id ? null : r.id)}>
+                      {open === r.id ? t('engine.revisions.hideDiff') : t('engine.revisions.showDiff')}
+                    </Button>
+                    {canManage && r.action !== 'create' ? (
+                      <Popconfirm
+                        title={t('engine.revisions.rollbackConfirm')}
+                        onConfirm={() => act(() => rollbackRevision(r.id), t('engine.revisions.rolledBack'))}
+                      >
+                        <Button type="link" size="small" danger>
+                          {t('engine.revisions.rollback')}
+                        </Button>
+                      </Popconfirm>
+                    ) : null}
+                  </Space>
+                </Flex>
+                {r.summary ? <div style={{ marginTop: 4 }}>{r.summary}</div> : null}
+                {open === r.id ? (
+                  <div style={{ marginTop: 8 }}>
+                    <RevisionDiff revision={r} />
+                  </div>
+                ) : null}
+              </div>
+            ))}
+          </div>
+        ) : revisions.loading ? null : (
+          <Empty description={t('engine.revisions.empty')} />
         )}
-      />
+      </Spin>
+      {(revisions.data?.total ?? 0) > PAGE_SIZE ? (
+        <Pagination
+          size="small"
+          style={{ marginTop: 16, textAlign: 'right' }}
+          current={page}
+          pageSize={PAGE_SIZE}
+          total={revisions.data?.total ?? 0}
+          onChange={setPage}
+        />
+      ) : null}
     </Drawer>
   );
 }

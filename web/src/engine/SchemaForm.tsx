@@ -4,7 +4,20 @@
  * JSON text. Form values have their own shape (maps as rows, JSON as text), converted by `toForm` / `fromForm`.
  */
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
-import { Button, Card, Flex, Form, Input, InputNumber, Select, Switch, Typography, type FormRule } from 'antd';
+import {
+  Button,
+  Card,
+  Col,
+  Flex,
+  Form,
+  Input,
+  InputNumber,
+  Row,
+  Select,
+  Switch,
+  Typography,
+  type FormRule,
+} from 'antd';
 
 import { useTranslation } from 'react-i18next';
 import type { JsonSchema } from './types';
@@ -260,14 +273,23 @@ function Field({
   }
 }
 
-/** The fields of an object schema, under the form name `name` (e.g. ['adapterConfig']). */
+/**
+ * The fields of an object schema, under the form name `name` (e.g. ['adapterConfig']): short fields two to a row,
+ * required text, nested objects, maps and JSON across the whole width.
+ */
 export function SchemaFields({ schema, name }: { schema: JsonSchema; name: (string | number)[] }) {
   const required = new Set(schema.required ?? []);
   return (
-    <>
-      {Object.entries(schema.properties ?? {}).map(([key, prop]) => (
-        <Field key={key} name={[...name, key]} label={prop.title ?? key} schema={prop} required={required.has(key)} />
-      ))}
-    </>
+    <Row gutter={16}>
+      {Object.entries(schema.properties ?? {}).map(([key, prop]) => {
+        const kind = kindOf(prop);
+        const wide = ['object', 'map', 'json'].includes(kind) || (kind === 'string' && required.has(key));
+        return (
+          <Col key={key} xs={24} md={wide ? 24 : 12}>
+            <Field name={[...name, key]} label={prop.title ?? key} schema={prop} required={required.has(key)} />
+          </Col>
+        );
+      })}
+    </Row>
   );
 }

@@ -4,7 +4,6 @@ import { Alert, App, Button, Tag, Tooltip, Typography, theme } from 'antd';
 import { useCallback, type CSSProperties, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../api/errors';
-import type { DeliveryStatus, MessageStatus, Paged } from './types';
 
 export function EnabledTag({ enabled }: { enabled: boolean }) {
   const { t } = useTranslation();
@@ -55,7 +54,7 @@ const MESSAGE_COLORS: Record<string, string> = {
   sync_failed: 'error',
 };
 
-export function MessageStatusTag({ status }: { status: MessageStatus | string }) {
+export function MessageStatusTag({ status }: { status: string }) {
   const { t } = useTranslation();
   return (
     <Tag color={MESSAGE_COLORS[status] ?? 'default'} data-testid="message-status">
@@ -73,7 +72,7 @@ const DELIVERY_COLORS: Record<string, string> = {
   cancelled: 'default',
 };
 
-export function DeliveryStatusTag({ status }: { status: DeliveryStatus | string }) {
+export function DeliveryStatusTag({ status }: { status: string }) {
   const { t } = useTranslation();
   return (
     <Tag color={DELIVERY_COLORS[status] ?? 'default'} data-testid="delivery-status">
@@ -188,6 +187,27 @@ export function codeRule(t: (key: string, options?: Record<string, unknown>) => 
 }
 
 /** What a paged list shows while there is nothing to ask for (no domain yet). */
-export function emptyPage<T>(): Paged<T> {
+export function emptyPage<T>(): { items: T[]; total: number; page: number; pageSize: number } {
   return { items: [], total: 0, page: 1, pageSize: 20 };
+}
+
+/** What prevents an import (or what was skipped), one line each. */
+export function ProblemList({ problems }: { problems: string[] }) {
+  const { t } = useTranslation();
+  if (!problems.length) return null;
+  return (
+    <Alert
+      type="error"
+      showIcon
+      title={t('engine.domains.problems')}
+      data-testid="import-problems"
+      description={
+        <ul style={{ margin: 0, paddingInlineStart: 20, maxHeight: 240, overflow: 'auto' }}>
+          {problems.map((p, i) => (
+            <li key={i}>{p}</li>
+          ))}
+        </ul>
+      }
+    />
+  );
 }
