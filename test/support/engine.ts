@@ -137,6 +137,9 @@ export interface Received {
 /** A subscriber: records every request; answers with the next planned response, then 200. */
 export class Receiver {
   readonly received: Received[] = [];
+  /** Most requests it was answering at the same time. */
+  maxConcurrent = 0;
+  private concurrent = 0;
   private readonly plan: { status: number; body?: string; delayMs?: number }[] = [];
   private server: Server | undefined;
   url = '';
@@ -145,6 +148,9 @@ export class Receiver {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
+      this.concurrent++;
+      this.maxConcurrent = Math.max(this.maxConcurrent, this.concurrent);
+      res.on('finish', () => this.concurrent--);
       req.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
         this.received.push({ body, headers: req.headers, at: Date.now() });

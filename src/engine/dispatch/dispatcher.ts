@@ -175,6 +175,9 @@ export class Dispatcher {
     if (!sub || !sub.enabled || sub.paused) return;
     const capacity = sub.ordering === 'fifo' ? (s.inFlight === 0 ? 1 : 0) : Math.max(0, sub.workers - s.inFlight);
     if (capacity === 0) return;
+    // While work is in flight, claim in batches (a quarter of the workers at least) rather than one delivery per
+    // freed worker: each claim is a statement and a read of the messages, whatever its size.
+    if (s.inFlight > 0 && capacity < Math.ceil(sub.workers / 4)) return;
     s.claiming = true;
     try {
       const now = this.clock.now();
