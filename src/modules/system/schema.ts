@@ -56,6 +56,9 @@ export const Meta = Type.Object({
   name: Type.String(),
   version: Type.String(),
   database: Type.Union([Type.Literal('sqlite'), Type.Literal('postgres')]),
+  durability: Type.Union([Type.Literal('fsync'), Type.Literal('process')], {
+    description: 'fsync: acknowledged messages survive a power cut; process: only a crash of Hutong (opt-in)',
+  }),
   startedAt: Time,
 });
 

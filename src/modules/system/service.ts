@@ -391,7 +391,7 @@ export class SystemService {
 
   meta(ctx: RequestContext, version: string, startedAt: string) {
     ctx.requireUser();
-    return { name: 'Hutong', version, database: this.db.dialect, startedAt };
+    return { name: 'Hutong', version, database: this.db.dialect, durability: this.db.durability, startedAt };
   }
 
   /** Used by `hutong admin reset-password`: sets a password the user must change at next sign-in, and unlocks. */

@@ -407,6 +407,11 @@ for (const dialect of dialectsUnderTest()) {
       expect(chinese.body.message).toBe('请先登录');
     });
 
+    it('tells the console which database and durability mode it runs with', async () => {
+      const meta = await t.call('GET', '/api/meta', { cookie: admin });
+      expect(meta.body).toMatchObject({ name: 'Hutong', database: dialect.name, durability: 'fsync' });
+    });
+
     it('answers health, readiness and metrics without signing in', async () => {
       expect((await t.call('GET', '/healthz')).body).toEqual({ status: 'ok' });
       expect((await t.call('GET', '/readyz')).body).toEqual({ status: 'ready', database: dialect.name });

@@ -479,6 +479,8 @@ export interface paths {
                             name: string;
                             version: string;
                             database: "sqlite" | "postgres";
+                            /** @description fsync: acknowledged messages survive a power cut; process: only a crash of Hutong (opt-in) */
+                            durability: "fsync" | "process";
                             /** Format: date-time */
                             startedAt: string;
                         };

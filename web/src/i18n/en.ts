@@ -239,6 +239,12 @@ const en: Messages = {
     database: 'Database',
     startedAt: 'Server started',
     databases: { sqlite: 'SQLite (single node)', postgres: 'PostgreSQL' },
+    durability: 'Durability',
+    durabilities: {
+      fsync: 'Every message is on disk before it is acknowledged (survives a power cut)',
+      process:
+        'Process-crash safe only: a power cut may lose the last half second of acknowledged messages (opt-in fast mode)',
+    },
     currentUser: 'Signed-in user',
     roles: 'Roles',
     lastLogin: 'Last sign-in',

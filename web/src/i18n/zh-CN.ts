@@ -222,6 +222,11 @@ const zhCN = {
     database: '数据库',
     startedAt: '服务启动时间',
     databases: { sqlite: 'SQLite（单机）', postgres: 'PostgreSQL' },
+    durability: '持久化',
+    durabilities: {
+      fsync: '每条消息确认前已写入磁盘（断电不丢失）',
+      process: '仅防进程崩溃：断电可能丢失最后半秒已确认的消息（已选择的高性能模式）',
+    },
     currentUser: '当前用户',
     roles: '角色',
     lastLogin: '上次登录',

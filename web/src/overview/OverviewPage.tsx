@@ -50,6 +50,11 @@ export default function OverviewPage() {
                     {t(`overview.databases.${meta.data.database}`, { defaultValue: meta.data.database })}
                   </span>
                 </Descriptions.Item>
+                <Descriptions.Item label={t('overview.durability')}>
+                  <Tag color={meta.data.durability === 'fsync' ? 'green' : 'orange'} data-testid="meta-durability">
+                    {t(`overview.durabilities.${meta.data.durability}`)}
+                  </Tag>
+                </Descriptions.Item>
                 <Descriptions.Item label={t('overview.startedAt')}>{formatTime(meta.data.startedAt)}</Descriptions.Item>
               </Descriptions>
             )}
