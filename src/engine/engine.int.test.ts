@@ -329,6 +329,35 @@ for (const dialect of dialectsUnderTest()) {
       expect((await publish(topic.code, sender.secret, { ok: true })).status).toBe(202);
     });
 
+    it('indexes HL7 v2 and V3 bodies by their own fields, and rejects XML with a DOCTYPE', async () => {
+      const sender = await addSystem(t.hutong, { code: 'LIS' });
+      const v2 = await addTopic(t.hutong, { code: 'ADT_A01', model: 'HL7V2' });
+      const v3 = await addTopic(t.hutong, { code: 'PatientInfoQuery', model: 'HL7V3' });
+      const adt =
+        'MSH|^~\\&|HIS|H1|LIS|H1|20261125093000||ADT^A01|CTRL-1|P|2.5|||||CHN||UNICODE UTF-8\rPID|1||P900^^^H1^MR||张^三||19800517|M\rPV1|1|O|||||||||||||||||V900\r';
+      const res = await publish(v2.code, sender.secret, adt, { 'content-type': 'x-application/hl7-v2+er7' });
+      expect(res.status, res.raw).toBe(202);
+      const row = await message(res.body.messageId);
+      expect([row.patient_id, row.patient_name, row.visit_no, row.source_message_id]).toEqual([
+        'P900',
+        '张三',
+        'V900',
+        'CTRL-1',
+      ]);
+      expect(row.body).toBe(adt);
+
+      const xxe = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>';
+      const bad = await publish(v3.code, sender.secret, xxe, { 'content-type': 'application/xml' });
+      expect([bad.status, bad.body.code]).toEqual([400, 'HT_ENGINE_BODY_INVALID']);
+      expect(bad.body.message).toContain('DOCTYPE');
+      const rejected = await k()
+        .selectFrom('messages')
+        .select(['status', 'error'])
+        .where('topic_id', '=', v3.id)
+        .execute();
+      expect(rejected).toEqual([{ status: 'rejected', error: expect.stringContaining('XML_DOCTYPE_FORBIDDEN') }]);
+    });
+
     it('finishes in-flight deliveries on shutdown, or gives them back', async () => {
       const { sender, topic } = await setup({ workers: 2 });
       receiver.respond({ status: 200, delayMs: 300 }, { status: 200, delayMs: 300 });

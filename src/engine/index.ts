@@ -15,6 +15,7 @@ import { ConfigService } from './config/service.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
 import { outcomeHandler } from './dispatch/store.js';
 import { Decoders } from './ingest/decode.js';
+import { registerFormatDecoders } from './ingest/format-decoders.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { inboundRoutes } from './ingest/routes.js';
 import { ingestBatchHandler } from './ingest/store.js';
@@ -50,6 +51,7 @@ export function createEngine(options: EngineOptions) {
   writer.handle('outcome', outcomeHandler(db));
   const transforms = new Transforms();
   const decoders = new Decoders();
+  registerFormatDecoders(decoders);
   const adapters = new AdapterRegistry();
   const metrics = new EngineMetrics(options.metrics.registry, db, cache);
   const tls = createTransformServices({ db, cache, transforms, decoders, log });
