@@ -818,6 +818,22 @@ for (const dialect of dialectsUnderTest()) {
       expectError(await api('POST', '/api/engine/systems', { code: 'x' }, ''), 401, 'HT_AUTH_REQUIRED');
     });
 
+    it('masks header values and credentials in adapter settings for readers who cannot manage them', async () => {
+      const ris = await makeSystem(defaultDomain, 'RIS');
+      const topic = await makeTopic(defaultDomain, 'ORM_O01');
+      const config = { ...HOOK, headers: { Authorization: 'Bearer s3cr3t-token', 'X-Site': 'H1' } };
+      const sub = await makeSubscription(topic, ris.id, { adapterConfig: config });
+      const ro = await readonlyUser();
+      const seen = await api('GET', `/api/engine/subscriptions/${sub}`, undefined, ro);
+      expect(seen.body.adapterConfig).toEqual({ ...HOOK, headers: { Authorization: '******', 'X-Site': '******' } });
+      const listed = await api('GET', `/api/engine/subscriptions?topicId=${topic}`, undefined, ro);
+      expect(JSON.stringify(listed.body)).not.toContain('s3cr3t-token');
+      const revisions = await api('GET', `/api/engine/revisions?entityId=${sub}`, undefined, ro);
+      expect(JSON.stringify(revisions.body)).not.toContain('s3cr3t-token');
+      // The administrator who manages it still sees and edits the real values.
+      expect((await api('GET', `/api/engine/subscriptions/${sub}`)).body.adapterConfig).toEqual(config);
+    });
+
     it('audits every change with who did it and what changed, never the secret', async () => {
       const domain = await makeDomain('audited');
       const sys = await makeSystem(domain, 'HIS');

@@ -654,13 +654,21 @@ export class ConfigService {
   // ---- subscriptions (订阅关系) -------------------------------------------------------------------------------------
 
   async listSubscriptions(ctx: RequestContext, query: SubscriptionListQuery): Promise<Paged<Subscription>> {
-    ctx.require(EP.configRead);
-    return store.findSubscriptions(this.k, query);
+    const user = ctx.require(EP.configRead);
+    const page = await store.findSubscriptions(this.k, query);
+    if (user.permissions.has(EP.configManage)) return page;
+    return {
+      ...page,
+      items: page.items.map((sub) => ({ ...sub, adapterConfig: redactAdapterConfig(sub.adapterConfig) })),
+    };
   }
 
   async getSubscription(ctx: RequestContext, id: string): Promise<Subscription> {
-    ctx.require(EP.configRead);
-    return this.loadSubscription(id);
+    const user = ctx.require(EP.configRead);
+    const sub = await this.loadSubscription(id);
+    return user.permissions.has(EP.configManage)
+      ? sub
+      : { ...sub, adapterConfig: redactAdapterConfig(sub.adapterConfig) };
   }
 
   async createSubscription(ctx: RequestContext, input: CreateSubscriptionBody): Promise<Subscription> {
@@ -881,8 +889,17 @@ export class ConfigService {
   // ---- revisions (配置修订) -----------------------------------------------------------------------------------------
 
   async listRevisions(ctx: RequestContext, query: RevisionListQuery) {
-    ctx.require(EP.configRead);
-    return store.findRevisions(this.k, query);
+    const user = ctx.require(EP.configRead);
+    const page = await store.findRevisions(this.k, query);
+    if (user.permissions.has(EP.configManage)) return page;
+    const redact = (state: unknown) =>
+      state && typeof state === 'object' && 'adapterConfig' in state
+        ? {
+            ...state,
+            adapterConfig: redactAdapterConfig((state as { adapterConfig: Record<string, unknown> }).adapterConfig),
+          }
+        : state;
+    return { ...page, items: page.items.map((r) => ({ ...r, before: redact(r.before), after: redact(r.after) })) };
   }
 
   /** Puts the object back as it was before revision `id`; the rollback is itself a new revision. */
@@ -984,4 +1001,24 @@ function withoutBookkeeping(value: object | null): Record<string, unknown> {
   if (!value) return {};
   const { createdAt: _c, updatedAt: _u, ...rest } = value as Record<string, unknown>;
   return rest;
+}
+
+/**
+ * What a reader without engine.config.manage sees of an adapter's settings: header values and anything that looks
+ * like a credential are masked (endpoints often carry tokens there); URLs, timeouts and the rest stay visible.
+ */
+export function redactAdapterConfig(config: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (key === 'headers' && value && typeof value === 'object') {
+      out[key] = Object.fromEntries(Object.keys(value).map((h) => [h, '******']));
+    } else if (/pass|secret|token|authori[sz]ation|credential/i.test(key) && typeof value === 'string') {
+      out[key] = '******';
+    } else if (value && typeof value === 'object' && !Array.isArray(value)) {
+      out[key] = redactAdapterConfig(value as Record<string, unknown>);
+    } else {
+      out[key] = value;
+    }
+  }
+  return out;
 }
