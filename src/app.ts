@@ -130,6 +130,8 @@ export async function createHutong(config: Config, options: CreateOptions = {}):
     async start() {
       await app.listen({ host: config.host, port: config.port });
       listening = true;
+      // MLLP listeners (接入端点) run only in a listening server: inject()-driven tests never bind their ports.
+      await engine.endpoints.start();
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

@@ -2,8 +2,14 @@
 // add new ones (MLLP framing, SOAP envelope …) the same way.
 
 import { runHl7v2CodecBench } from './hl7v2-codec.js';
+import { runHipSoapBench } from './hip-soap.js';
+import { runMllpIngestBench } from './mllp-ingest.js';
 
-const benches: ReadonlyArray<readonly [string, () => Promise<void>]> = [['hl7v2-codec', runHl7v2CodecBench]];
+const benches: ReadonlyArray<readonly [string, () => Promise<void>]> = [
+  ['hl7v2-codec', runHl7v2CodecBench],
+  ['hip-soap', runHipSoapBench],
+  ['mllp-ingest', runMllpIngestBench],
+];
 
 export async function run(): Promise<void> {
   const only = process.argv

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../test/support/app.js';
 import { dialectsUnderTest } from '../../test/support/databases.js';
 import { FakeClock, Receiver, addSubscription, addSystem, addTopic, waitFor } from '../../test/support/engine.js';
-import { now } from '../platform/db/index.js';
+import { now, sql } from '../platform/db/index.js';
 import { newId } from '../platform/ids/index.js';
 import type { EngineTables } from './tables.js';
 
@@ -72,6 +72,49 @@ for (const dialect of dialectsUnderTest()) {
       expect(attempts).toHaveLength(1);
       expect(attempts[0]!.outcome).toBe('ok');
       expect(attempts[0]!.status_code).toBe('200');
+    });
+
+    it('hands a fresh delivery to an idle subscription without a claim, and leaves a backlog to the claim loop', async () => {
+      const { sender, topic, sub } = await setup();
+      // Let the start-up poll find nothing, so the subscription is known to have no backlog.
+      await t.hutong.engine.dispatcher.pollNow();
+      const writer = t.hutong.engine.writer;
+      const kinds: string[] = [];
+      const submit = writer.submit.bind(writer);
+      writer.submit = ((kind: string, payload: unknown, options?: { durable?: boolean; key?: string }) => {
+        kinds.push(kind);
+        return submit(kind, payload, options);
+      }) as typeof writer.submit;
+      // The first claim of an unknown subscription may still run; after it, fresh messages go straight out.
+      await publish(topic.code, sender.secret, { patientId: 'H0' });
+      await waitFor(() => receiver.received.length === 1, 10_000, 'first delivery');
+      await waitFor(async () => (await k().selectFrom('deliveries').select('open').executeTakeFirst())?.open === 0);
+      kinds.length = 0;
+      for (let i = 1; i <= 5; i++) {
+        const res = await publish(topic.code, sender.secret, { patientId: `H${i}` });
+        expect(res.status).toBe(202);
+        await waitFor(() => receiver.received.length === i + 1, 10_000, `delivery ${i}`);
+      }
+      await waitFor(
+        async () =>
+          (await k().selectFrom('deliveries').select('id').where(sql.ref('open'), '=', 1).execute()).length === 0,
+      );
+      expect(kinds.filter((kind) => kind === 'claim')).toEqual([]);
+      expect(kinds.filter((kind) => kind === 'outcome').length).toBeGreaterThanOrEqual(5);
+      const rows = await k().selectFrom('deliveries').selectAll().where('subscription_id', '=', sub.id).execute();
+      expect(rows.every((r) => r.status === 'delivered' && r.attempts === 1 && r.lease_owner === null)).toBe(true);
+
+      // More at once than the subscription has workers: the rest wait in the outbox and the claim loop takes them.
+      receiver.respond(...Array.from({ length: 12 }, () => ({ status: 200, delayMs: 50 })));
+      kinds.length = 0;
+      const burst = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => publish(topic.code, sender.secret, { patientId: `B${i}` })),
+      );
+      expect(burst.every((r) => r.status === 202)).toBe(true);
+      await waitFor(() => receiver.received.length === 18, 10_000, 'burst delivered');
+      expect(kinds).toContain('claim');
+      expect(receiver.maxConcurrent).toBeLessThanOrEqual(4);
+      writer.submit = submit as typeof writer.submit;
     });
 
     it('routes by each subscription’s filter and transforms per subscription', async () => {

@@ -1,7 +1,7 @@
 // The integration engine (订阅发布) as one unit: configuration cache, the ingest pipeline behind the inbound
 // endpoints, the group-commit writer, the dispatcher and its adapters. app.ts creates it, registers its routes and
 // starts/stops it with the process. Other modules publish through `engine.pipeline` and read `engine.cache`.
-import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
 import { recordAudit } from '../platform/audit/index.js';
 import type { Config } from '../platform/config/index.js';
 import { now, type Database } from '../platform/db/index.js';
@@ -9,11 +9,13 @@ import { HtError } from '../platform/errors/index.js';
 import { newId } from '../platform/ids/index.js';
 import type { Metrics } from '../platform/metrics/index.js';
 import { AdapterRegistry } from './adapters/index.js';
+import { hipSoapRoutes } from './adapters/inbound/soap/index.js';
 import { EngineConfigCache } from './config/cache.js';
 import { configRoutes } from './config/routes.js';
 import { ConfigService } from './config/service.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
 import { outcomeHandler } from './dispatch/store.js';
+import { createEndpoints } from './endpoints/index.js';
 import { Decoders } from './ingest/decode.js';
 import { registerFormatDecoders } from './ingest/format-decoders.js';
 import { IngestPipeline } from './ingest/pipeline.js';
@@ -46,7 +48,11 @@ export type Engine = ReturnType<typeof createEngine>;
 export function createEngine(options: EngineOptions) {
   const { db, config, log } = options;
   const cache = new EngineConfigCache(db);
-  const writer = new GroupCommitWriter(db);
+  // PostgreSQL flushes concurrent commits together: several ingest lanes, and the dispatcher's writes apart.
+  const writer = new GroupCommitWriter(
+    db,
+    db.dialect === 'postgres' ? { lanes: 3, dispatchKinds: ['claim', 'outcome'] } : {},
+  );
   writer.handle('ingest', ingestBatchHandler(db));
   writer.handle('outcome', outcomeHandler(db));
   const transforms = new Transforms();
@@ -86,6 +92,25 @@ export function createEngine(options: EngineOptions) {
     validate: tls.modelValidator,
     dedupWindowMs: config.engine.dedupWindowMinutes * 60_000,
     onRouted: (ids) => dispatcher.wake(ids),
+    handoff: {
+      reserve: (sub) => dispatcher.reserve(sub),
+      unreserve: (sub) => dispatcher.unreserve(sub),
+      deliver: (sub, deliveryId, m) =>
+        dispatcher.handoff(sub, deliveryId, {
+          id: m.id,
+          body: m.body,
+          content_type: m.content_type,
+          topic_id: m.topic_id,
+          system_id: m.system_id ?? null,
+          source_message_id: m.source_message_id ?? null,
+          received_at: m.received_at,
+          patient_id: m.patient_id ?? null,
+          patient_name: m.patient_name ?? null,
+          visit_no: m.visit_no ?? null,
+          order_no: m.order_no ?? null,
+          application_no: m.application_no ?? null,
+        }),
+    },
     onReceived: (topic, outcome) => metrics.countReceived(topic, outcome),
     syncCaller: async (messageId, deliveryId, sub) => {
       try {
@@ -99,10 +124,25 @@ export function createEngine(options: EngineOptions) {
   const messages = new MessageService(db, cache, writer, pipeline, dispatcher);
   const monitoring = new MonitoringService(db, cache, dispatcher);
   const retention = new RetentionService(db, writer, { log });
+  const endpoints = createEndpoints({ db, cache, pipeline, config, log });
 
   // Failed inbound authentication is audited, at most once a minute per address and reason, so a misconfigured
   // sender cannot flood the audit log.
   const lastAuthAudit = new Map<string, number>();
+  const onAuthFailure = (request: FastifyRequest, error: HtError) => {
+    const key = `${request.ip}\u0000${error.code}`;
+    const last = lastAuthAudit.get(key) ?? 0;
+    if (Date.now() - last < 60_000) return;
+    lastAuthAudit.set(key, Date.now());
+    if (lastAuthAudit.size > 10_000) lastAuthAudit.clear();
+    void recordAudit(db.kysely, request.ctx, {
+      action: 'engine.inbound.auth.failed',
+      objectType: 'endpoint',
+      objectId: request.url.split('?')[0] ?? null,
+      outcome: 'failure',
+      summary: `接入认证失败：${error.localized('zh-CN')}`,
+    }).catch((e: unknown) => log.error({ err: e }, 'audit write failed'));
+  };
 
   return {
     cache,
@@ -115,6 +155,7 @@ export function createEngine(options: EngineOptions) {
     messages,
     monitoring,
     retention,
+    endpoints,
     decoders,
     adapters,
     metrics,
@@ -125,24 +166,26 @@ export function createEngine(options: EngineOptions) {
       messageRoutes(app, { service: messages });
       monitoringRoutes(app, { service: monitoring });
       retentionRoutes(app, { service: retention });
+      endpoints.routes(app);
+      await app.register(async (soap) =>
+        hipSoapRoutes(soap, {
+          cache,
+          pipeline,
+          db,
+          // The endpoints configured in 接入端点 (a fresh install has /services/HIPMessageServer).
+          resolver: {
+            byPath: (path) => endpoints.runtime.soapEndpointByPath(path),
+            record: (id, outcome, error) => endpoints.runtime.record(id, outcome, error),
+          },
+          bodyLimitBytes: config.http.bodyLimitBytes,
+          onAuthFailure,
+        }),
+      );
       await app.register(async (inbound) =>
         inboundRoutes(inbound, {
           cache,
           pipeline,
-          onAuthFailure: (request, error) => {
-            const key = `${request.ip}\u0000${error.code}`;
-            const last = lastAuthAudit.get(key) ?? 0;
-            if (Date.now() - last < 60_000) return;
-            lastAuthAudit.set(key, Date.now());
-            if (lastAuthAudit.size > 10_000) lastAuthAudit.clear();
-            void recordAudit(db.kysely, request.ctx, {
-              action: 'engine.inbound.auth.failed',
-              objectType: 'endpoint',
-              objectId: request.url.split('?')[0] ?? null,
-              outcome: 'failure',
-              summary: `接入认证失败：${error.localized('zh-CN')}`,
-            }).catch((e: unknown) => log.error({ err: e }, 'audit write failed'));
-          },
+          onAuthFailure,
         }),
       );
     },
@@ -151,11 +194,14 @@ export function createEngine(options: EngineOptions) {
       await ensureDefaultDomain(db, config.engine.defaultDomain);
       await cache.reload();
       await tls.start();
+      await endpoints.load();
       dispatcher.start();
       retention.startSchedule();
     },
 
     async stop(): Promise<void> {
+      // Listeners first: messages already received still need the writer to commit before their ACK.
+      await endpoints.stop();
       await retention.stop();
       await dispatcher.stop();
       await writer.flush();

@@ -164,6 +164,21 @@ export interface SavedQueriesTable {
   created_at: string;
 }
 
+/** 接入端点 (migration 2026-11-26-005): MLLP listeners and WebService endpoints configured in the console. */
+export interface InboundEndpointsTable {
+  id: string;
+  domain_id: string;
+  code: string;
+  name: string;
+  /** mllp | soap */
+  protocol: string;
+  enabled: number;
+  /** JSON: the protocol's settings with every default filled in (src/engine/endpoints/settings.ts). */
+  settings: string;
+  created_at: string;
+  updated_at: string;
+}
+
 // A type alias (not an interface) so Kysely's withTables<…>() accepts it.
 export type EngineTables = {
   domains: DomainsTable;
@@ -176,4 +191,5 @@ export type EngineTables = {
   deliveries: DeliveriesTable;
   attempts: AttemptsTable;
   saved_queries: SavedQueriesTable;
+  inbound_endpoints: InboundEndpointsTable;
 };

@@ -2,6 +2,12 @@
 // outcomes, claims — goes through this one queue. Whatever accumulated while the previous transaction was committing
 // is written in the next single transaction, so concurrent requests share one fsync. Each kind of job is written with
 // one multi-row statement per batch. Callers are answered only after the commit.
+//
+// Lanes: SQLite has one connection, so there is one lane and batches follow each other (the next one is written while
+// the previous one is being fsynced). PostgreSQL commits concurrent transactions with one WAL flush, so there the
+// writer runs several ingest lanes side by side, plus a lane of its own for the dispatcher's claims and outcomes,
+// which then never wait behind a message's fsync. Jobs carrying a key (a sender's message id, for duplicate
+// suppression) always go to the same lane, so a later copy is checked only after the earlier one has committed.
 import type { Transaction } from 'kysely';
 import type { Database, PlatformTables } from '../platform/db/index.js';
 import type { EngineTables } from './tables.js';
@@ -16,8 +22,17 @@ interface Job {
   payload: unknown;
   /** Answer only once the commit is on disk (new messages); otherwise as soon as it committed (claims, outcomes). */
   durable: boolean;
+  key: string | undefined;
   resolve(value: unknown): void;
   reject(error: unknown): void;
+}
+
+export interface WriterOptions {
+  maxBatch?: number;
+  /** Ingest lanes writing side by side (PostgreSQL); 1 for SQLite. */
+  lanes?: number;
+  /** Kinds written in a separate lane that never waits for an fsync (the dispatcher's claims and outcomes). */
+  dispatchKinds?: readonly string[];
 }
 
 export interface WriterStats {
@@ -27,16 +42,22 @@ export interface WriterStats {
 }
 
 export class GroupCommitWriter {
-  private queue: Job[] = [];
-  private running: Promise<void> | undefined;
-  private lastDurable: Promise<unknown> = Promise.resolve();
+  private readonly lanes: Lane[];
+  private readonly dispatchLane: Lane | undefined;
+  private readonly dispatchKinds: Set<string>;
   private readonly handlers = new Map<string, BatchHandler<unknown, unknown>>();
+  private readonly maxBatch: number;
+  private roundRobin = 0;
   readonly stats: WriterStats = { batches: 0, jobs: 0, largestBatch: 0 };
 
   constructor(
     private readonly db: Database,
-    private readonly maxBatch = 1000,
+    options: WriterOptions = {},
   ) {
+    this.maxBatch = options.maxBatch ?? 1000;
+    this.lanes = Array.from({ length: Math.max(1, options.lanes ?? 1) }, () => new Lane());
+    this.dispatchKinds = new Set(options.dispatchKinds ?? []);
+    this.dispatchLane = this.dispatchKinds.size > 0 ? new Lane() : undefined;
     this.handle<(trx: EngineTransaction) => Promise<unknown>, unknown>('fn', async (trx, fns) => {
       const results: unknown[] = [];
       for (const fn of fns) results.push(await fn(trx));
@@ -52,19 +73,22 @@ export class GroupCommitWriter {
   /**
    * Queues a job; resolves with its result once the transaction holding it is committed and on disk — or, with
    * `durable: false`, as soon as it committed. Losing a non-durable write to a power cut must be harmless: a lost
-   * claim is claimed again, a lost delivery outcome means the delivery is sent again (at least once).
+   * claim is claimed again, a lost delivery outcome means the delivery is sent again (at least once). Jobs with the
+   * same `key` are written one after the other, never side by side.
    */
-  submit<R>(kind: string, payload: unknown, options: { durable?: boolean } = {}): Promise<R> {
+  submit<R>(kind: string, payload: unknown, options: { durable?: boolean; key?: string } = {}): Promise<R> {
     if (!this.handlers.has(kind)) return Promise.reject(new Error(`no writer for job kind ${kind}`));
     return new Promise<R>((resolve, reject) => {
-      this.queue.push({
+      const lane = this.laneFor(kind, options.key);
+      lane.queue.push({
         kind,
         payload,
         durable: options.durable ?? true,
+        key: options.key,
         resolve: resolve as (v: unknown) => void,
         reject,
       });
-      this.running ??= this.drain();
+      lane.running ??= this.drain(lane);
     });
   }
 
@@ -75,27 +99,45 @@ export class GroupCommitWriter {
 
   /** Resolves when everything queued so far is committed and durable. */
   async flush(): Promise<void> {
-    while (this.running) await this.running;
-    await this.lastDurable;
+    const lanes = this.dispatchLane ? [...this.lanes, this.dispatchLane] : this.lanes;
+    for (const lane of lanes) {
+      while (lane.running) await lane.running;
+      await lane.lastDurable;
+    }
   }
 
-  private async drain(): Promise<void> {
+  private laneFor(kind: string, key: string | undefined): Lane {
+    if (this.dispatchLane && this.dispatchKinds.has(kind)) return this.dispatchLane;
+    if (this.lanes.length === 1) return this.lanes[0]!;
+    if (key === undefined) return this.lanes[this.roundRobin++ % this.lanes.length]!;
+    let hash = 0;
+    for (let i = 0; i < key.length; i++) hash = (hash * 31 + key.charCodeAt(i)) | 0;
+    return this.lanes[Math.abs(hash) % this.lanes.length]!;
+  }
+
+  private async drain(lane: Lane): Promise<void> {
     try {
       for (;;) {
         // Let the event loop read whatever requests have arrived before taking a batch: a write started at once for
         // the first request would commit (and block on fsync) alone, and group commit would never form groups.
         await new Promise<void>((resolve) => setImmediate(resolve));
-        if (this.queue.length === 0) break;
-        const batch = this.queue.splice(0, this.maxBatch);
+        if (lane.queue.length === 0) break;
+        const batch = lane.queue.splice(0, this.maxBatch);
         this.stats.batches++;
         this.stats.jobs += batch.length;
         this.stats.largestBatch = Math.max(this.stats.largestBatch, batch.length);
+        const anyDurable = batch.some((job) => job.durable);
         try {
-          const { result: results, durable } = await this.db.transactionPipelined((trx) =>
-            this.writeBatch(trx as EngineTransaction, batch),
+          const { result: results, durable } = await this.db.transactionPipelined(
+            (trx) => this.writeBatch(trx as EngineTransaction, batch),
+            { durable: anyDurable },
           );
           // Answer once the commit is on disk; meanwhile the next batch is already being written.
-          this.lastDurable = durable.catch(() => undefined);
+          const before = lane.lastDurable;
+          lane.lastDurable = durable.then(
+            () => before,
+            () => before,
+          );
           for (const [i, job] of batch.entries()) if (!job.durable) job.resolve(results[i]);
           durable.then(
             () => {
@@ -118,7 +160,7 @@ export class GroupCommitWriter {
         }
       }
     } finally {
-      this.running = undefined;
+      lane.running = undefined;
     }
   }
 
@@ -139,4 +181,10 @@ export class GroupCommitWriter {
     }
     return results;
   }
+}
+
+class Lane {
+  queue: Job[] = [];
+  running: Promise<void> | undefined;
+  lastDurable: Promise<unknown> = Promise.resolve();
 }

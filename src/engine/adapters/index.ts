@@ -3,7 +3,13 @@
 import Type from 'typebox';
 import { Value } from 'typebox/value';
 import { HtError } from '../../platform/errors/index.js';
+import { mllpInboundDescriptor, soapInboundDescriptor } from '../endpoints/index.js';
 import { HttpOutboundAdapter, httpAdapterDescriptor } from './outbound/http.js';
+import { MllpOutboundAdapter, mllpAdapterDescriptor } from './outbound/mllp.js';
+import { AmqpOutboundAdapter, amqpAdapterDescriptor } from './outbound/amqp.js';
+import { FileOutboundAdapter, fileAdapterDescriptor } from './outbound/file.js';
+import { SqlOutboundAdapter, sqlAdapterDescriptor } from './outbound/sql.js';
+import { SoapOutboundAdapter, soapAdapterDescriptor } from './outbound/soap.js';
 import type { AdapterDescriptor, OutboundAdapter } from './types.js';
 
 export type { AdapterDescriptor, OutboundAdapter, OutboundRequest, OutboundResult } from './types.js';
@@ -39,6 +45,14 @@ export class AdapterRegistry {
 
   constructor() {
     this.registerOutbound(httpAdapterDescriptor, new HttpOutboundAdapter());
+    this.registerOutbound(mllpAdapterDescriptor, new MllpOutboundAdapter());
+    // 接入端点 kinds (configured under /api/engine/endpoints), listed with their settings schemas.
+    this.registerInbound(mllpInboundDescriptor);
+    this.registerInbound(soapInboundDescriptor);
+    this.registerOutbound(sqlAdapterDescriptor, new SqlOutboundAdapter());
+    this.registerOutbound(amqpAdapterDescriptor, new AmqpOutboundAdapter());
+    this.registerOutbound(fileAdapterDescriptor, new FileOutboundAdapter());
+    this.registerOutbound(soapAdapterDescriptor, new SoapOutboundAdapter());
   }
 
   registerOutbound(descriptor: AdapterDescriptor, adapter: OutboundAdapter): void {

@@ -10,6 +10,9 @@ export interface OutboundRequest {
   attempt: number;
   topic: string;
   domain: string;
+  /** When the message arrived (ISO time) and its index fields, for adapters that map them (SQL parameters). */
+  receivedAt?: string;
+  index?: Record<string, string | null>;
 }
 
 export interface OutboundResult {

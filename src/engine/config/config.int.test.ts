@@ -832,6 +832,17 @@ for (const dialect of dialectsUnderTest()) {
       expect(JSON.stringify(revisions.body)).not.toContain('s3cr3t-token');
       // The administrator who manages it still sees and edits the real values.
       expect((await api('GET', `/api/engine/subscriptions/${sub}`)).body.adapterConfig).toEqual(config);
+
+      // A password inside a URL (AMQP, SQL) is masked the same way.
+      const amqp = { url: 'amqp://hutong:r4bb1t-pw@mq.hospital.local:5672/his', exchange: 'hutong' };
+      const mq = await makeSubscription(topic, (await makeSystem(defaultDomain, 'MQ')).id, {
+        name: 'to-mq',
+        adapter: 'amqp',
+        adapterConfig: amqp,
+      });
+      const masked = await api('GET', `/api/engine/subscriptions/${mq}`, undefined, ro);
+      expect(masked.body.adapterConfig.url).toBe('amqp://hutong:******@mq.hospital.local:5672/his');
+      expect(JSON.stringify(masked.body)).not.toContain('r4bb1t-pw');
     });
 
     it('audits every change with who did it and what changed, never the secret', async () => {

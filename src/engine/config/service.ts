@@ -1014,6 +1014,9 @@ export function redactAdapterConfig(config: Record<string, unknown>): Record<str
       out[key] = Object.fromEntries(Object.keys(value).map((h) => [h, '******']));
     } else if (/pass|secret|token|authori[sz]ation|credential/i.test(key) && typeof value === 'string') {
       out[key] = '******';
+    } else if (typeof value === 'string' && /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]*@/i.test(value)) {
+      // amqp://user:password@host, postgres://user:password@host …: the password inside a URL is a secret too.
+      out[key] = value.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:\s]*):[^/@\s]*@/i, '$1:******@');
     } else if (value && typeof value === 'object' && !Array.isArray(value)) {
       out[key] = redactAdapterConfig(value as Record<string, unknown>);
     } else {

@@ -35,7 +35,8 @@ export interface DispatcherOptions {
   onDead?(sub: SubscriptionConfig): void;
 }
 
-interface MessageForDelivery {
+/** What a delivery needs of its message (read with the claim, or handed over by ingest). */
+export interface MessageForDelivery {
   id: string;
   body: string;
   content_type: string;
@@ -55,6 +56,8 @@ interface SubState {
   /** Work may be waiting (woken, or the last claim came back full). */
   mayHaveMore: boolean;
   claiming: boolean;
+  /** Wake-ups so far: one that arrives while a claim runs must not be forgotten when the claim comes back short. */
+  wakes: number;
 }
 
 const RESPONSE_EXCERPT = 2000;
@@ -113,9 +116,42 @@ export class Dispatcher {
   wake(subscriptionIds: Iterable<string>): void {
     if (!this.running) return;
     for (const id of subscriptionIds) {
-      this.state(id).mayHaveMore = true;
+      const s = this.state(id);
+      s.mayHaveMore = true;
+      s.wakes++;
       void this.claimFor(id);
     }
+  }
+
+  /**
+   * Hand-off (see DeliveryHandoff in ingest/pipeline.ts): a worker of a parallel subscription with nothing waiting in
+   * the outbox is reserved for a delivery about to be committed, which then goes out from memory.
+   */
+  reserve(sub: SubscriptionConfig): { owner: string; leaseUntil: string } | null {
+    if (!this.running || sub.ordering === 'fifo' || !sub.enabled || sub.paused) return null;
+    const s = this.state(sub.id);
+    if (s.mayHaveMore || s.claiming || s.inFlight >= sub.workers) return null;
+    let timeoutMs: number;
+    try {
+      timeoutMs = this.o.adapters.get(sub.adapter).timeoutMs(sub.adapterConfig);
+    } catch {
+      return null;
+    }
+    s.inFlight++;
+    const leaseUntil = new Date(this.clock.now() + timeoutMs + (this.o.leaseMarginMs ?? 60_000)).toISOString();
+    return { owner: this.nodeId, leaseUntil };
+  }
+
+  unreserve(sub: SubscriptionConfig): void {
+    const s = this.state(sub.id);
+    s.inFlight = Math.max(0, s.inFlight - 1);
+    if (this.running) void this.claimFor(sub.id);
+  }
+
+  handoff(sub: SubscriptionConfig, deliveryId: string, message: MessageForDelivery): void {
+    this.claimed.set(deliveryId, { subscriptionId: sub.id, messageId: message.id, attempts: 0 });
+    const row: ClaimedDelivery = { id: deliveryId, message_id: message.id, subscription_id: sub.id, attempts: 0 };
+    void this.deliver(sub, row, message);
   }
 
   /** Look for due work now (tests, and after a configuration change such as resume). */
@@ -133,7 +169,9 @@ export class Dispatcher {
         .where('next_attempt_at', '<=', now)
         .execute();
       for (const { subscription_id } of due) {
-        this.state(subscription_id).mayHaveMore = true;
+        const s = this.state(subscription_id);
+        s.mayHaveMore = true;
+        s.wakes++;
         void this.claimFor(subscription_id);
       }
     } catch (error) {
@@ -162,7 +200,7 @@ export class Dispatcher {
   private state(id: string): SubState {
     let s = this.states.get(id);
     if (!s) {
-      s = { inFlight: 0, mayHaveMore: true, claiming: false };
+      s = { inFlight: 0, mayHaveMore: true, claiming: false, wakes: 0 };
       this.states.set(id, s);
     }
     return s;
@@ -179,6 +217,7 @@ export class Dispatcher {
     // freed worker: each claim is a statement and a read of the messages, whatever its size.
     if (s.inFlight > 0 && capacity < Math.ceil(sub.workers / 4)) return;
     s.claiming = true;
+    const wakes = s.wakes;
     try {
       const now = this.clock.now();
       const adapter = this.o.adapters.get(sub.adapter);
@@ -192,7 +231,7 @@ export class Dispatcher {
         now: new Date(now).toISOString(),
       };
       const rows = await this.o.writer.submit<ClaimedDelivery[]>('claim', request, { durable: false });
-      s.mayHaveMore = rows.length >= capacity && sub.ordering !== 'fifo';
+      s.mayHaveMore = (rows.length >= capacity && sub.ordering !== 'fifo') || s.wakes !== wakes;
       if (rows.length === 0) return;
       for (const r of rows) this.claimed.set(r.id, { subscriptionId, messageId: r.message_id, attempts: r.attempts });
       s.inFlight += rows.length;
@@ -202,6 +241,8 @@ export class Dispatcher {
       this.o.log.error({ err: error, subscriptionId }, 'claim failed');
     } finally {
       s.claiming = false;
+      // Woken while claiming: look again now rather than at the next poll.
+      if (s.mayHaveMore && s.wakes !== wakes) void this.claimFor(subscriptionId);
     }
   }
 
@@ -307,6 +348,15 @@ export class Dispatcher {
           attempt: attemptNo,
           topic: topic?.code ?? '',
           domain: topic?.domainCode ?? '',
+          receivedAt: message.received_at,
+          index: {
+            patientId: message.patient_id,
+            patientName: message.patient_name,
+            visitNo: message.visit_no,
+            orderNo: message.order_no,
+            applicationNo: message.application_no,
+            sourceMessageId: message.source_message_id,
+          },
         },
         controller.signal,
       );
@@ -403,7 +453,10 @@ export class Dispatcher {
 
   private release(sub: SubscriptionConfig, s: SubState, outcome: DeliveryOutcome): void {
     s.inFlight--;
-    if (outcome.result === 'delivered' || sub.ordering === 'fifo') s.mayHaveMore = true;
+    // A FIFO subscription's next head may now go. A parallel one keeps what the last claim said: a full claim left
+    // mayHaveMore set, and new work arrives with a wake-up, so an idle subscription costs no claim per delivery.
+    if (sub.ordering === 'fifo') s.mayHaveMore = true;
+    void outcome;
     if (this.running) void this.claimFor(sub.id);
   }
 

@@ -67,6 +67,23 @@ export interface PipelineDeps {
   onRouted(subscriptionIds: Iterable<string>): void;
   onReceived?(topic: TopicConfig, outcome: IngestResult['outcome']): void;
   syncCaller?: SyncCaller;
+  /** The local dispatcher, which may take a fresh delivery straight from memory (see `DeliveryHandoff`). */
+  handoff?: DeliveryHandoff;
+}
+
+/**
+ * Hand-off of a fresh delivery to this node's dispatcher. When a parallel subscription has a free worker and no
+ * backlog, the delivery is written already leased to this node and, once the commit is on disk, delivered from
+ * memory: no claim statement and no re-reading of the message. If the node dies before it answers, the lease expires
+ * and the delivery is claimed again like any other — the hand-off changes the speed, not the guarantees.
+ */
+export interface DeliveryHandoff {
+  /** Reserves a worker of `sub`; returns the lease to write on the delivery, or null to leave it to the claim loop. */
+  reserve(sub: SubscriptionConfig): { owner: string; leaseUntil: string } | null;
+  /** Gives a reserved worker back (the write failed or was a duplicate). */
+  unreserve(sub: SubscriptionConfig): void;
+  /** Delivers a committed, reserved delivery of `message`. */
+  deliver(sub: SubscriptionConfig, deliveryId: string, message: Insertable<MessagesTable>): void;
 }
 
 export class IngestPipeline {
@@ -142,6 +159,7 @@ export class IngestPipeline {
     const deliveries: Insertable<DeliveriesTable>[] = [];
     const attempts: Insertable<AttemptsTable>[] = [];
     const routed = new Set<string>();
+    const handed: { sub: SubscriptionConfig; deliveryId: string }[] = [];
     for (const sub of subscriptions) {
       let matches = true;
       let filterError: string | null = null;
@@ -165,12 +183,24 @@ export class IngestPipeline {
         attempts.push(newAttempt(delivery.id, messageId, 1, receivedAt, 'filter_error', filterError));
         delivery.attempts = 1;
       } else {
-        routed.add(sub.id);
+        const lease = this.deps.handoff?.reserve(sub);
+        if (lease) {
+          Object.assign(delivery, {
+            status: 'in_flight',
+            lease_owner: lease.owner,
+            lease_until: lease.leaseUntil,
+            next_attempt_at: lease.leaseUntil,
+          });
+          handed.push({ sub, deliveryId: delivery.id });
+        } else {
+          routed.add(sub.id);
+        }
       }
       deliveries.push(delivery);
     }
 
-    const status = deliveries.length === 0 ? 'no_route' : routed.size === 0 ? 'failed' : 'pending';
+    const status =
+      deliveries.length === 0 ? 'no_route' : routed.size === 0 && handed.length === 0 ? 'failed' : 'pending';
     const reply = JSON.stringify({ messageId, status: 'accepted' });
     const write: IngestWrite = {
       message: messageRow(
@@ -195,8 +225,19 @@ export class IngestPipeline {
         since: new Date(Date.parse(receivedAt) - this.deps.dedupWindowMs).toISOString(),
       };
     }
-    const written = await this.deps.writer.submit<IngestWriteResult>('ingest', write);
+    let written: IngestWriteResult;
+    try {
+      written = await this.deps.writer.submit<IngestWriteResult>(
+        'ingest',
+        write,
+        write.dedup ? { key: `${write.dedup.systemId}\u0000${write.dedup.sourceMessageId}` } : {},
+      );
+    } catch (error) {
+      for (const h of handed) this.deps.handoff!.unreserve(h.sub);
+      throw error;
+    }
     if (written.duplicate) {
+      for (const h of handed) this.deps.handoff!.unreserve(h.sub);
       const result: IngestResult = {
         messageId: written.originalId,
         outcome: 'duplicate',
@@ -206,6 +247,7 @@ export class IngestPipeline {
       this.deps.onReceived?.(topic, 'duplicate');
       return result;
     }
+    for (const h of handed) this.deps.handoff!.deliver(h.sub, h.deliveryId, write.message);
     if (routed.size > 0) this.deps.onRouted(routed);
     this.deps.onReceived?.(topic, 'accepted');
     return { messageId, outcome: 'accepted', routedTo: deliveries.length };

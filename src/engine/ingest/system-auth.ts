@@ -43,8 +43,27 @@ function findSystem(cache: EngineConfigCache, authorization: string | undefined)
   return undefined;
 }
 
+// Answers per allowlist (the configuration cache keeps the same array until the system changes) and caller address:
+// a hospital has a few dozen senders, so parsing addresses and ranges once instead of on every message is free.
+const answers = new WeakMap<readonly string[], Map<string, boolean>>();
+
 /** Whether `ip` falls in any entry (a single address or a CIDR range; IPv4-mapped IPv6 counts as IPv4). */
-export function ipAllowed(ip: string, allowlist: string[]): boolean {
+export function ipAllowed(ip: string, allowlist: readonly string[]): boolean {
+  let known = answers.get(allowlist);
+  if (!known) {
+    known = new Map();
+    answers.set(allowlist, known);
+  }
+  let answer = known.get(ip);
+  if (answer === undefined) {
+    answer = matchAllowlist(ip, allowlist);
+    if (known.size >= 1024) known.clear();
+    known.set(ip, answer);
+  }
+  return answer;
+}
+
+function matchAllowlist(ip: string, allowlist: readonly string[]): boolean {
   let address: ipaddr.IPv4 | ipaddr.IPv6;
   try {
     address = ipaddr.process(ip);

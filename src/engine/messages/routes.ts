@@ -1,10 +1,11 @@
 // HTTP routes of message search (消息检索): schema in, one service call, presenter out.
 import type { FastifyInstance } from 'fastify';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { EP } from '../permissions.js';
 import * as S from './schema.js';
 import type { MessageService } from './service.js';
+import { MessageStructureSchema, XmlNodeSchema } from './structure.js';
 
 const Problem = Type.Ref('Problem');
 const NoContent = Type.Null({ description: 'No content' });
@@ -47,6 +48,27 @@ export function messageRoutes(app: FastifyInstance, deps: MessageRouteDeps): voi
     },
     async (request) => service.detail(request.ctx, request.params.id),
   );
+
+  // The XML tree is recursive, so the answer refers to a shared schema (XmlNode). Adding a shared schema makes
+  // Fastify rebuild that context's validator from its default factory, so this route gets a context of its own
+  // that sets the TypeBox validator again; the other routes are left as they are.
+  void app.register(async (scope) => {
+    scope.addSchema(XmlNodeSchema);
+    scope.setValidatorCompiler(TypeBoxValidatorCompiler);
+    scope.withTypeProvider<TypeBoxTypeProvider>().get(
+      '/api/engine/messages/:id/structure',
+      {
+        config: { permission: EP.messageRead },
+        schema: {
+          tags,
+          summary: '消息结构：HL7 v2 段/字段表、XML 元素树（查看记入审计日志）Message structure (audited)',
+          params: S.IdParams,
+          response: { 200: MessageStructureSchema, ...errors },
+        },
+      },
+      async (request) => service.structure(request.ctx, request.params.id),
+    );
+  });
 
   r.post(
     '/api/engine/messages/:id/resend',

@@ -25,6 +25,7 @@ import type {
   SearchFilter,
 } from './schema.js';
 import * as store from './store.js';
+import { readMessageStructure, type MessageStructure } from './structure.js';
 import { buildTrace } from './trace.js';
 
 /** How many messages a bulk resend re-routes at once (they share group commits). */
@@ -144,6 +145,11 @@ export class MessageService {
         lang: ctx.lang,
       }),
     };
+  }
+
+  /** The body parsed for the console's 结构 tab (structure.ts); audited like the detail. */
+  structure(ctx: RequestContext, id: string): Promise<MessageStructure> {
+    return readMessageStructure({ db: this.db, cache: this.cache, writer: this.writer }, ctx, id);
   }
 
   // ---- resends ---------------------------------------------------------------------------------------------------

@@ -53,6 +53,18 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    mllp: Type.Object(
+      {
+        port: Type.Integer({
+          default: 2575,
+          minimum: 0,
+          maximum: 65535,
+          description:
+            'HUTONG_MLLP_PORT: on first start, the default domain gets an MLLP endpoint on this port (loopback callers only); 0 = none',
+        }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     session: Type.Object(
       {
         idleMinutes: Type.Integer({ default: 30, minimum: 1, maximum: 24 * 60 }),
@@ -97,6 +109,7 @@ const ENV_MAP: Record<string, { path: string[]; type: 'string' | 'integer' | 'bo
   HUTONG_TRUST_PROXY: { path: ['http', 'trustProxy'], type: 'boolean' },
   HUTONG_DURABILITY: { path: ['storage', 'durability'], type: 'string' },
   HUTONG_DEDUP_WINDOW_MINUTES: { path: ['engine', 'dedupWindowMinutes'], type: 'integer' },
+  HUTONG_MLLP_PORT: { path: ['mllp', 'port'], type: 'integer' },
   HUTONG_SESSION_IDLE_MINUTES: { path: ['session', 'idleMinutes'], type: 'integer' },
   HUTONG_SESSION_ABSOLUTE_HOURS: { path: ['session', 'absoluteHours'], type: 'integer' },
   HUTONG_COOKIE_SECURE: { path: ['session', 'cookieSecure'], type: 'boolean' },

@@ -36,8 +36,13 @@ export interface Database<T = PlatformTables> {
   /**
    * Runs `fn` in one transaction and resolves as soon as it has committed, with `durable` settling once the commit is
    * on disk. The group-commit writer starts its next transaction while the previous one is being synced.
+   * `durable: false` (only writes whose loss in a power cut is harmless): no fsync is waited for — SQLite skips its WAL
+   * sync (the next durable commit's sync covers it), PostgreSQL commits with synchronous_commit off.
    */
-  transactionPipelined<R>(fn: (trx: Transaction<T>) => Promise<R>): Promise<{ result: R; durable: Promise<void> }>;
+  transactionPipelined<R>(
+    fn: (trx: Transaction<T>) => Promise<R>,
+    options?: { durable?: boolean },
+  ): Promise<{ result: R; durable: Promise<void> }>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -102,9 +107,10 @@ function openSqlite(file: string, durability: 'fsync' | 'process'): Database {
       await walSync?.sync();
       return result;
     },
-    transactionPipelined: async (fn) => {
+    transactionPipelined: async (fn, options) => {
       const result = await kysely.transaction().execute(fn);
-      return { result, durable: walSync ? walSync.sync() : Promise.resolve() };
+      const durable = walSync && options?.durable !== false ? walSync.sync() : Promise.resolve();
+      return { result, durable };
     },
     ping: async () => {
       await sql`select 1`.execute(kysely);
@@ -286,8 +292,11 @@ function openPostgres(
     location: url.replace(/:\/\/([^:@/]+):[^@/]*@/, '://$1:****@'),
     transaction: (fn) => kysely.transaction().execute(fn),
     // synchronous_commit=on: the commit is durable when it returns.
-    transactionPipelined: async (fn) => ({
-      result: await kysely.transaction().execute(fn),
+    transactionPipelined: async (fn, options) => ({
+      result: await kysely.transaction().execute(async (trx) => {
+        if (options?.durable === false) await sql`set local synchronous_commit = off`.execute(trx);
+        return fn(trx);
+      }),
       durable: Promise.resolve(),
     }),
     ping: async () => {

@@ -188,6 +188,71 @@ export const messages = entries({
     en: 'Invalid IP allowlist entries: {entries}',
   },
 
+  // WebService inbound (HIPMessageServer): answered as a SOAP Fault or inside an MCCI AE/AR acknowledgement
+  HT_SOAP_ENDPOINT_NOT_FOUND: {
+    status: 404,
+    zh: '没有配置该 WebService 端点：{path}',
+    en: 'No WebService endpoint is configured at {path}',
+  },
+  HT_SOAP_REQUEST_INVALID: { status: 400, zh: 'SOAP 请求无效：{reason}', en: 'Invalid SOAP request: {reason}' },
+  HT_SOAP_MESSAGE_UNSAFE: {
+    status: 400,
+    zh: '消息含有不允许的 XML 内容（DOCTYPE、实体或超出限制）：{reason}',
+    en: 'The message contains forbidden XML (DOCTYPE, entities or beyond limits): {reason}',
+  },
+  HT_SOAP_UNKNOWN_ACTION: {
+    status: 404,
+    zh: '未知服务（unknown action）：{action}',
+    en: 'Unknown action: {action}',
+  },
+  HT_SOAP_SENDER_UNKNOWN: {
+    status: 401,
+    zh: '无法识别发送系统：域 {domain} 中没有编码为 {sender} 的接入系统（或请使用 HTTP 认证）',
+    en: 'Unknown sender: domain {domain} has no system with code {sender} (or use HTTP authentication)',
+  },
+  HT_SOAP_IP_NOT_ALLOWED: {
+    status: 403,
+    zh: '来源地址 {ip} 不在 WebService 端点 {path} 的白名单内（或请使用 HTTP 认证）',
+    en: 'Source address {ip} is not allowed at WebService endpoint {path} (or use HTTP authentication)',
+  },
+
+  // inbound endpoints (接入端点): MLLP listeners and WebService endpoint records; MLLP answers these in AE/AR ACKs
+  HT_ENGINE_ENDPOINT_SETTINGS_INVALID: {
+    status: 400,
+    zh: '接入端点设置有误（{protocol}）：{reason}',
+    en: 'Invalid {protocol} endpoint settings: {reason}',
+  },
+  HT_ENGINE_ENDPOINT_PORT_IN_USE: {
+    status: 409,
+    zh: '端口 {port} 已被{owner}使用',
+    en: 'Port {port} is already used by {owner}',
+  },
+  HT_ENGINE_ENDPOINT_PATH_IN_USE: {
+    status: 409,
+    zh: 'WebService 路径 {path} 已被接入端点 {endpoint} 使用',
+    en: 'WebService path {path} is already used by endpoint {endpoint}',
+  },
+  HT_ENGINE_ENDPOINT_REFERENCE_INVALID: {
+    status: 400,
+    zh: '域 {domain} 中没有这些{entity}：{codes}',
+    en: 'Domain {domain} has no such {entity}: {codes}',
+  },
+  HT_ENGINE_MLLP_NO_TOPIC: {
+    status: 404,
+    zh: '接入端点 {endpoint} 没有为消息类型 {event} 配置主题',
+    en: 'Endpoint {endpoint} maps no topic to message type {event}',
+  },
+  HT_ENGINE_MLLP_UNKNOWN_SENDER: {
+    status: 403,
+    zh: '发送方 {sender}（MSH-3）不是域 {domain} 的接入系统',
+    en: 'The sending application {sender} (MSH-3) is not a system of domain {domain}',
+  },
+  HT_ENGINE_MLLP_TOO_LARGE: {
+    status: 413,
+    zh: '消息超过接入端点的上限（{limit} 字节）',
+    en: 'The message exceeds the endpoint limit ({limit} bytes)',
+  },
+
   // configuration
   HT_CONFIG_INVALID: { status: 500, zh: '配置有误：{problems}', en: 'Invalid configuration: {problems}' },
 });

@@ -20,7 +20,13 @@ export function isPublicRoute(method: string, url: string): boolean {
 }
 
 /** Where business systems call in with their own credentials (permission `inbound`). */
-export const INBOUND_ROUTES: readonly string[] = ['POST /api/hip/:domain/:topic', 'POST /http/:domain/:topic'];
+export const INBOUND_ROUTES: readonly string[] = [
+  'POST /api/hip/:domain/:topic',
+  'POST /http/:domain/:topic',
+  // the HIPMessageServer WebService and its WSDL (every endpoint path is under /services/)
+  'POST /services/*',
+  'GET /services/*',
+];
 
 export function isInboundRoute(method: string, url: string): boolean {
   return INBOUND_ROUTES.includes(`${method} ${url}`);

@@ -8302,6 +8302,764 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/engine/endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 接入端点列表 Inbound endpoints */
+        get: {
+            parameters: {
+                query?: {
+                    domainId?: string;
+                    /** @description mllp: HL7 v2 over MLLP (TCP); soap: the HIPMessageServer WebService */
+                    protocol?: "mllp" | "soap";
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["EngineEndpoint"][];
+                            total: number;
+                            page: number;
+                            pageSize: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * 新建接入端点（MLLP 监听或 WebService）
+         * @description 设置按协议校验（见适配器目录中 mllp / soap 接入适配器的 configSchema）；MLLP 端点保存后立即开始监听（服务已启动时）。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        domainId: string;
+                        /** @description 1–64 letters, digits, _ . - */
+                        code: string;
+                        name: string;
+                        /** @description mllp: HL7 v2 over MLLP (TCP); soap: the HIPMessageServer WebService */
+                        protocol: "mllp" | "soap";
+                        enabled?: boolean;
+                        /** @description The protocol's settings; their JSON Schema is the configSchema of the inbound adapter `mllp` or `soap` in GET /api/engine/adapters */
+                        settings: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            domainId: string;
+                            code: string;
+                            name: string;
+                            /** @description mllp: HL7 v2 over MLLP (TCP); soap: the HIPMessageServer WebService */
+                            protocol: "mllp" | "soap";
+                            enabled: boolean;
+                            /** @description The protocol's settings; their JSON Schema is the configSchema of the inbound adapter `mllp` or `soap` in GET /api/engine/adapters */
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/engine/endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 接入端点详情 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            domainId: string;
+                            code: string;
+                            name: string;
+                            /** @description mllp: HL7 v2 over MLLP (TCP); soap: the HIPMessageServer WebService */
+                            protocol: "mllp" | "soap";
+                            enabled: boolean;
+                            /** @description The protocol's settings; their JSON Schema is the configSchema of the inbound adapter `mllp` or `soap` in GET /api/engine/adapters */
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** 删除接入端点（MLLP 监听处理完已收到的消息后关闭） */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description No content */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * 修改接入端点（含启用/停用；设置中给出的键替换原值）
+         * @description 监听地址、端口、TLS 或大小限制改变时重启监听；其他设置对下一条消息生效。
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description 1–64 letters, digits, _ . - */
+                        code?: string;
+                        name?: string;
+                        enabled?: boolean;
+                        /** @description top-level keys given here replace the current ones; the others are kept */
+                        settings?: {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            domainId: string;
+                            code: string;
+                            name: string;
+                            /** @description mllp: HL7 v2 over MLLP (TCP); soap: the HIPMessageServer WebService */
+                            protocol: "mllp" | "soap";
+                            enabled: boolean;
+                            /** @description The protocol's settings; their JSON Schema is the configSchema of the inbound adapter `mllp` or `soap` in GET /api/engine/adapters */
+                            settings: {
+                                [key: string]: unknown;
+                            };
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/engine/endpoints/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 接入端点运行状态（监听状态、连接数、收到/接受/拒收计数、最近错误） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            code: string;
+                            /** @description mllp: HL7 v2 over MLLP (TCP); soap: the HIPMessageServer WebService */
+                            protocol: "mllp" | "soap";
+                            enabled: boolean;
+                            /** @description listening: accepting connections (SOAP: served by the HTTP server); stopped: disabled or not started; failed: could not listen (see error) */
+                            state: "listening" | "stopped" | "failed";
+                            /** @description MLLP: host:port actually listened on; SOAP: the URL path */
+                            address: string | null;
+                            /** @description why the listener failed (e.g. EADDRINUSE) */
+                            error: string | null;
+                            /** @description when the current state began */
+                            since: string | null;
+                            /** @description open connections (MLLP) */
+                            connections: number;
+                            /** @description messages received since the process started */
+                            received: number;
+                            /** @description answered AA (including duplicates) */
+                            accepted: number;
+                            /** @description answered AE or AR (SOAP: fault or error acknowledgement) */
+                            rejected: number;
+                            lastMessageAt: string | null;
+                            /** @description the last rejection or connection problem */
+                            lastError: string | null;
+                            lastErrorAt: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/engine/messages/{id}/structure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 消息结构：HL7 v2 段/字段表、XML 元素树（查看记入审计日志）Message structure (audited) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description hl7v2: 段/字段表 segments and fields with names; xml: 元素树 the element tree (HL7 V3, CDA, XML); json / text: nothing to structure (the raw body is in the detail) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            format: "hl7v2";
+                            /** @description MSH-18 */
+                            encoding?: string;
+                            /** @description MSH-12 */
+                            version?: string;
+                            /** @description MSH-9 as sent, e.g. ADT^A01^ADT_A01 */
+                            messageType?: string;
+                            segments: {
+                                segment: string;
+                                /** @description occurrence of this segment name, 1-based */
+                                index: number;
+                                name: string;
+                                nameZh: string;
+                                rows: {
+                                    /** @description field number, 1-based */
+                                    field: number;
+                                    /** @description PID-5, OBX[2]-5 */
+                                    path: string;
+                                    /** @description English name; empty when unknown (Z segments) */
+                                    name: string;
+                                    nameZh: string;
+                                    /** @description the field as sent (delimiters and escapes kept); empty fields included */
+                                    value: string;
+                                    /** @description decoded components, when the field has more than one */
+                                    components?: string[];
+                                    /** @description decoded components of each repetition, when the field repeats */
+                                    repetitions?: string[][];
+                                }[];
+                            }[];
+                            /** @description more than 5000 fields: the first ones are listed */
+                            truncated: boolean;
+                            /** @description stored warnings of the message, the parser’s, and the parse error when the body did not parse */
+                            warnings: string[];
+                        } | {
+                            /** @enum {string} */
+                            format: "xml";
+                            root: components["schemas"]["XmlNode"];
+                            /** @description nodes in `root` */
+                            nodeCount: number;
+                            /** @description more than 5000 nodes: the first ones in document order */
+                            truncated: boolean;
+                            /** @description stored warnings of the message, the parser’s, and the parse error when the body did not parse */
+                            warnings: string[];
+                        } | {
+                            format: "json" | "text";
+                            /** @description stored warnings of the message, the parser’s, and the parse error when the body did not parse */
+                            warnings: string[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/services/{*}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * WebService 描述（?wsdl）
+         * @description 返回端点的 WSDL（?wsdl、?WSDL 或 ?singleWsdl），地址取自请求的主机名。
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        /**
+         * WebService 接入 HIPMessageServer(action, message)
+         * @description SOAP 1.1（text/xml + SOAPAction）或 SOAP 1.2（application/soap+xml）。action 为服务编码（如 OutPatientInfoAdd）或 S 编码（如 S0023），message 为 HL7 V3 消息（CDATA、转义文本或内嵌 XML）。返回 HIPMessageServerResult：MCCI_IN000002UV01 确认（AA/AE/AR）或查询服务的应答。认证：HTTP Basic / Bearer，或按消息发送方设备 ID 识别接入系统。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    "*": string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/hip/{domain}/{topic}": {
         parameters: {
             query?: never;
@@ -8458,6 +9216,20 @@ export interface components {
                 path: string;
                 message: string;
             }[];
+        };
+        XmlNode: {
+            /** @description qualified name as written (cda:ClinicalDocument), or #text */
+            name: string;
+            prefix?: string;
+            /** @description namespace URI; given on the root and where it changes */
+            ns?: string;
+            attributes: {
+                name: string;
+                value: string;
+            }[];
+            /** @description the element’s own text, trimmed (cut at 4000 characters) */
+            text?: string;
+            children: components["schemas"]["XmlNode"][];
         };
         User: {
             id: string;
@@ -8671,6 +9443,23 @@ export interface components {
             resendKind: string | null;
             routedCount: number;
             error: string | null;
+        };
+        EngineEndpoint: {
+            id: string;
+            domainId: string;
+            code: string;
+            name: string;
+            /** @description mllp: HL7 v2 over MLLP (TCP); soap: the HIPMessageServer WebService */
+            protocol: "mllp" | "soap";
+            enabled: boolean;
+            /** @description The protocol's settings; their JSON Schema is the configSchema of the inbound adapter `mllp` or `soap` in GET /api/engine/adapters */
+            settings: {
+                [key: string]: unknown;
+            };
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            updatedAt: string;
         };
     };
     responses: never;

@@ -54,8 +54,9 @@ import {
   type MessageDetail,
   type TraceStep,
 } from './api';
-import { prettyBody } from './body';
+import { bodyKind, prettyBody } from './body';
 import { CodeBlock, DeliveryStatusTag, ErrorAlert, formatBytes, formatMs, MessageStatusTag, Mono } from './common';
+import StructureView from './StructureView';
 import { INDEX_FIELDS } from './types';
 
 export default function MessageDetailPage() {
@@ -314,6 +315,16 @@ function BodyCard({ m }: { m: MessageDetail }) {
             label: `${t('engine.messages.body')} · ${body.kind.toUpperCase()}`,
             children: <CodeBlock text={body.text} testId="message-body" maxHeight={520} />,
           },
+          // HL7 v2 as a segment/field table, V3 / CDA / XML as a tree; loaded when opened (the read is audited).
+          ...(bodyKind(m.body, m.contentType) === 'hl7v2' || bodyKind(m.body, m.contentType) === 'xml'
+            ? [
+                {
+                  key: 'structure',
+                  label: <span data-testid="message-structure-tab">{t('engine.messages.structure')}</span>,
+                  children: <StructureView messageId={m.id} />,
+                },
+              ]
+            : []),
           {
             key: 'headers',
             label: t('engine.messages.headers'),

@@ -1,7 +1,7 @@
 /**
  * Renders an adapter's JSON Schema (from the catalogue) as form fields: strings, numbers, booleans, enumerations,
- * nested objects, string maps (e.g. headers) as key/value rows and scalar arrays as tags. Anything else is edited as
- * JSON text. Form values have their own shape (maps as rows, JSON as text), converted by `toForm` / `fromForm`.
+ * nested objects, string maps (e.g. headers) as key/value rows and scalar arrays as tags; secrets (writeOnly) masked,
+ * long texts (SQL statements) as text areas. Anything else is edited as JSON text. Form values have their own shape (maps as rows, JSON as text), converted by `toForm` / `fromForm`.
  */
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import {
@@ -74,7 +74,9 @@ interface Row {
 /** An API value → the form's shape for that schema. */
 export function toForm(s: JsonSchema, value: unknown): unknown {
   if (value === undefined || value === null) {
-    return kindOf(s) === 'object' ? toForm(s, {}) : undefined;
+    if (kindOf(s) === 'object') return toForm(s, {});
+    // A switch shows what applies: its default when the value is not set.
+    return kindOf(s) === 'boolean' && typeof s.default === 'boolean' ? s.default : undefined;
   }
   switch (kindOf(s)) {
     case 'object': {
@@ -267,7 +269,18 @@ function Field({
               : []),
           ]}
         >
-          <Input placeholder={placeholder} data-testid={testId} />
+          {schema.writeOnly || /password|secret/i.test(String(name[name.length - 1])) ? (
+            <Input.Password placeholder={placeholder} data-testid={testId} autoComplete="new-password" />
+          ) : (schema.maxLength ?? 0) >= 1000 || schema.format === 'multiline' ? (
+            <Input.TextArea
+              rows={4}
+              placeholder={placeholder}
+              data-testid={testId}
+              style={{ fontFamily: 'monospace' }}
+            />
+          ) : (
+            <Input placeholder={placeholder} data-testid={testId} />
+          )}
         </Form.Item>
       );
   }
@@ -283,7 +296,9 @@ export function SchemaFields({ schema, name }: { schema: JsonSchema; name: (stri
     <Row gutter={16}>
       {Object.entries(schema.properties ?? {}).map(([key, prop]) => {
         const kind = kindOf(prop);
-        const wide = ['object', 'map', 'json'].includes(kind) || (kind === 'string' && required.has(key));
+        const wide =
+          ['object', 'map', 'json'].includes(kind) ||
+          (kind === 'string' && (required.has(key) || (prop.maxLength ?? 0) >= 1000 || prop.format === 'multiline'));
         return (
           <Col key={key} xs={24} md={wide ? 24 : 12}>
             <Field name={[...name, key]} label={prop.title ?? key} schema={prop} required={required.has(key)} />

@@ -104,6 +104,24 @@ export const listAdapters = async (): Promise<Adapter[]> =>
 export const testAdapter = (type: string, config: Record<string, unknown>) =>
   unwrap(api.POST('/api/engine/adapters/{type}/test', { params: { path: { type } }, body: { config } }));
 
+// 接入端点 (MLLP listeners, WebService endpoints)
+export type EndpointPage = ResponseOf<'/api/engine/endpoints', 'get'>;
+export type Endpoint = ItemOf<EndpointPage>;
+export type EndpointQuery = QueryOf<'/api/engine/endpoints', 'get'>;
+export type EndpointCreate = BodyOf<'/api/engine/endpoints', 'post'>;
+export type EndpointUpdate = BodyOf<'/api/engine/endpoints/{id}', 'patch'>;
+export type EndpointProtocol = Endpoint['protocol'];
+export type EndpointStatus = ResponseOf<'/api/engine/endpoints/{id}/status', 'get'>;
+
+export const listEndpoints = (query: EndpointQuery) => unwrap(api.GET('/api/engine/endpoints', { params: { query } }));
+export const getEndpointStatus = (id: string) =>
+  unwrap(api.GET('/api/engine/endpoints/{id}/status', { params: { path: { id } } }));
+export const createEndpoint = (body: EndpointCreate) => unwrap(api.POST('/api/engine/endpoints', { body }));
+export const updateEndpoint = (id: string, body: EndpointUpdate) =>
+  unwrap(api.PATCH('/api/engine/endpoints/{id}', { params: { path: { id } }, body }));
+export const deleteEndpoint = (id: string) =>
+  unwrap(api.DELETE('/api/engine/endpoints/{id}', { params: { path: { id } } }));
+
 // 修订历史
 export const listRevisions = (query: RevisionQuery) => unwrap(api.GET('/api/engine/revisions', { params: { query } }));
 export const rollbackRevision = (id: number) =>
@@ -201,9 +219,19 @@ export type TraceStep = MessageDetail['trace'][number];
 export type BulkResend = BodyOf<'/api/engine/messages/resend', 'post'>;
 export type BulkResendMode = BulkResend['mode'];
 export type SavedQuery = ItemOf<ResponseOf<'/api/engine/saved-queries', 'get'>>;
+/** 消息结构: HL7 v2 segments and named fields, or the XML element tree (json / text: nothing to structure). */
+export type MessageStructure = ResponseOf<'/api/engine/messages/{id}/structure', 'get'>;
+export type Hl7Structure = Extract<MessageStructure, { format: 'hl7v2' }>;
+export type Hl7SegmentGroup = Hl7Structure['segments'][number];
+export type Hl7Field = Hl7SegmentGroup['rows'][number];
+export type XmlStructure = Extract<MessageStructure, { format: 'xml' }>;
+export type XmlNode = XmlStructure['root'];
 
 export const searchMessages = (query: MessageQuery) => unwrap(api.GET('/api/engine/messages', { params: { query } }));
 export const getMessage = (id: string) => unwrap(api.GET('/api/engine/messages/{id}', { params: { path: { id } } }));
+/** Reading the structure is reading the body: the server audits it like the detail. */
+export const getMessageStructure = (id: string) =>
+  unwrap(api.GET('/api/engine/messages/{id}/structure', { params: { path: { id } } }));
 export const resendMessage = (id: string) =>
   unwrap(api.POST('/api/engine/messages/{id}/resend', { params: { path: { id } } }));
 export const resendDelivery = (id: string) =>

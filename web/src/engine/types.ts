@@ -38,7 +38,10 @@ export interface JsonSchema {
   maximum?: number;
   pattern?: string;
   format?: string;
+  maxLength?: number;
+  /** A secret (password): shown masked. */
+  writeOnly?: boolean;
 }
 
-/** What 修订历史 is shown for. */
-export type RevisionEntity = 'domain' | 'system' | 'topic' | 'subscription';
+/** What 修订历史 is shown for (`endpoint`: 接入端点). */
+export type RevisionEntity = 'domain' | 'system' | 'topic' | 'subscription' | 'endpoint';

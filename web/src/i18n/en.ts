@@ -92,6 +92,7 @@ const en: Messages = {
       subscribers: 'Subscribers',
       subscriptions: 'Subscriptions',
       adapters: 'Adapters',
+      endpoints: 'Inbound endpoints',
       search: 'Message search',
       transforms: 'Transformations',
       lookups: 'Lookup tables',
@@ -164,6 +165,8 @@ const en: Messages = {
       subscriptions:
         'Which subscriber receives which topic; one topic can have many subscribers, each with its own rules.',
       adapters: 'The built-in adapters (HTTP, SOAP, SQL, HL7 …) with their name, class and kind.',
+      endpoints:
+        'The inbound endpoints of a domain (MLLP ports, WebService paths) with their state, connections and counts.',
       search:
         'Find messages by message ID, patient ID, patient name, order number or request number; view their flow and content and resend from any step.',
       transforms:

@@ -50,6 +50,7 @@ const EngineTopicsPage = lazy(() => import('../engine/TopicsPage'));
 const EngineSystemsPage = lazy(() => import('../engine/SystemsPage'));
 const EngineSubscriptionsPage = lazy(() => import('../engine/SubscriptionsPage'));
 const EngineAdaptersPage = lazy(() => import('../engine/AdaptersPage'));
+const EngineEndpointsPage = lazy(() => import('../engine/EndpointsPage'));
 const EngineMessagesSection = lazy(() => import('../engine/MessagesSection'));
 const EngineTransformsPage = lazy(() => import('../engine/TransformsPage'));
 const EngineLookupsPage = lazy(() => import('../engine/LookupsPage'));
@@ -115,6 +116,12 @@ export const NAVIGATION: NavArea[] = [
         path: '/engine/adapters',
         permission: PERMISSIONS.engineConfigRead,
         component: EngineAdaptersPage,
+      },
+      {
+        key: 'endpoints',
+        path: '/engine/endpoints',
+        permission: PERMISSIONS.engineConfigRead,
+        component: EngineEndpointsPage,
       },
       {
         key: 'search',

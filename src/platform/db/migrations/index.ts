@@ -5,6 +5,8 @@ import * as identityAndAudit from './2026-11-25-001-identity-audit.js';
 import * as engine from './2026-11-25-002-engine.js';
 import * as transformsLookupsModels from './2026-11-25-003-transforms-lookups-models.js';
 import * as engineMonitoringIndexes from './2026-11-25-004-engine-monitoring-indexes.js';
+import * as inboundEndpoints from './2026-11-26-005-inbound-endpoints.js';
+import * as partialMessageIndexes from './2026-11-26-006-partial-message-indexes.js';
 
 export interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -15,4 +17,6 @@ export const migrations: Record<string, DialectMigration> = {
   '2026-11-25-002-engine': engine,
   '2026-11-25-003-transforms-lookups-models': transformsLookupsModels,
   '2026-11-25-004-engine-monitoring-indexes': engineMonitoringIndexes,
+  '2026-11-26-005-inbound-endpoints': inboundEndpoints,
+  '2026-11-26-006-partial-message-indexes': partialMessageIndexes,
 };

@@ -1,0 +1,179 @@
+// `npm run bench -- protocols --only=hip-soap`: HIPMessageServer durable ingest. Hutong runs as `hutong serve` (the
+// build in dist/, its own data directory, SQLite with fsync before every reply) with one HL7V3 topic and no
+// subscribers; N concurrent SOAP 1.2 clients post a ~2 KB V3 message (the national test case EMR-PL-04, a new message
+// id on every request so nothing is suppressed as a duplicate) the way a .NET client does, and every reply is checked
+// to be an MCCI_IN000002UV01 AA. In the same run the same load drives a minimal echo service built with the `soap`
+// package (hip-soap-echo.ts: no auth, no storage, a fixed MCCI answer). Targets: ≥ 3,000 msg/s, ratio ≥ 1.0.
+// Options: --quick (5-second runs), --seconds N.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { escapeXmlText } from '../../src/formats/xml/index.js';
+import { fmt } from '../lib/load.js';
+import { BENCH_ADMIN_PASSWORD, root, startChild, startHutong } from '../lib/processes.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const argNumber = (name: string): number | undefined => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) || undefined : undefined;
+};
+const seconds = argNumber('--seconds') ?? (quick ? 5 : 10);
+/** As in the engine suite's durable-ingest figure. */
+const connections = 32;
+
+const SOAP_ACTION = 'urn:hl7-org:v3/HIPMessageServer';
+const CONTENT_TYPE = `application/soap+xml; charset=utf-8; action="${SOAP_ACTION}"`;
+const CASE = path.join(root, '../shared/corpus/hl7v3/testcases/EMR-PL-04-个人信息查询服务-T01.xml');
+const ORIGINAL_ID = '22a0f9e0-4454-11dc-a6be-3603d6866807';
+/** An MCCI AA inside the result, whichever way the server escaped the attribute quotes. */
+const AA = /MCCI_IN000002UV01[\s\S]*typeCode=(?:"|&quot;)AA(?:"|&quot;)/;
+
+const template = readFileSync(CASE, 'utf8');
+let counter = 0;
+
+/** A .NET asmx-style SOAP 1.2 request with a fresh message id (36 characters, like the GUIDs senders use). */
+function envelope(): string {
+  const id = `bench000-0000-4000-8000-${String(counter++).padStart(12, '0')}`;
+  const message = template.replace(ORIGINAL_ID, id);
+  return (
+    '<?xml version="1.0" encoding="utf-8"?>\r\n' +
+    '<soap12:Envelope xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema" xmlns:soap12="http://www.w3.org/2003/05/soap-envelope">\r\n' +
+    '  <soap12:Body>\r\n' +
+    '    <HIPMessageServer xmlns="urn:hl7-org:v3">\r\n' +
+    '      <action>PatientInfoQuery</action>\r\n' +
+    `      <message>${escapeXmlText(message)}</message>\r\n` +
+    '    </HIPMessageServer>\r\n' +
+    '  </soap12:Body>\r\n' +
+    '</soap12:Envelope>'
+  );
+}
+
+interface Run {
+  perSecond: number;
+  checked: number;
+  wrong: number;
+  errors: number;
+  p50: number;
+  p99: number;
+  firstWrong?: string;
+}
+
+/** autocannon with a fresh body per request and every answer checked for the MCCI AA. */
+async function drive(url: string, headers: Record<string, string>, durationSeconds: number): Promise<Run> {
+  let checked = 0;
+  let wrong = 0;
+  let firstWrong: string | undefined;
+  const result = await autocannon({
+    url,
+    method: 'POST',
+    connections,
+    duration: durationSeconds,
+    headers: { 'content-type': CONTENT_TYPE, ...headers },
+    requests: [
+      {
+        setupRequest: (req) => ({ ...req, body: envelope() }),
+        onResponse: (status, body) => {
+          if (status === 200 && AA.test(body)) checked++;
+          else {
+            wrong++;
+            firstWrong ??= `HTTP ${status}: ${body.slice(0, 300)}`;
+          }
+        },
+      },
+    ],
+  });
+  return {
+    perSecond: checked / durationSeconds,
+    checked,
+    wrong,
+    errors: result.errors + result.timeouts,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ...(firstWrong ? { firstWrong } : {}),
+  };
+}
+
+async function configureHutong(base: string): Promise<string> {
+  const login = await fetch(`${base}api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: BENCH_ADMIN_PASSWORD }),
+  });
+  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const call = async <T>(method: string, url: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${base}${url}`, {
+      method,
+      headers: { cookie, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    if (res.status >= 400) throw new Error(`${method} ${url}: ${res.status} ${text}`);
+    return JSON.parse(text) as T;
+  };
+  const domains = await call<{ items: { id: string; code: string }[] }>('GET', 'api/engine/domains');
+  const domainId = domains.items.find((d) => d.code === 'default')!.id;
+  const his = await call<{ secret: string }>('POST', 'api/engine/systems', { domainId, code: 'HIS', name: 'HIS' });
+  await call('POST', 'api/engine/topics', {
+    domainId,
+    code: 'PatientInfoQuery',
+    name: '个人信息查询服务',
+    model: 'HL7V3',
+  });
+  return his.secret;
+}
+
+function report(label: string, r: Run): void {
+  console.log(
+    `${label}: ${fmt(r.perSecond)} msg/s (${fmt(r.checked)} MCCI AA in ${seconds} s), p50 ${r.p50} ms, p99 ${r.p99} ms, ` +
+      `wrong answers ${r.wrong}, errors ${r.errors}`,
+  );
+  if (r.firstWrong) console.log(`  first wrong answer: ${r.firstWrong}`);
+}
+
+export async function runHipSoapBench(): Promise<void> {
+  console.log(
+    `SOAP 1.2, ${fmt(Buffer.byteLength(envelope()))}-byte envelope carrying a ${fmt(Buffer.byteLength(template))}-byte V3 message ` +
+      `(EMR-PL-04), ${connections} connections, ${seconds} s per run`,
+  );
+
+  const echo = await startChild(path.join(root, 'bench/protocols/hip-soap-echo.ts'), {}, /echo ready (\S+)/);
+  let baseline: Run;
+  try {
+    await drive(echo.url, {}, 2); // warm-up
+    baseline = await drive(echo.url, {}, seconds);
+    report('node-soap echo service (no auth, no storage)', baseline);
+  } finally {
+    await echo.stop();
+  }
+
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hutong-bench-soap-'));
+  let hutong: Run;
+  try {
+    const server = await startHutong({ HUTONG_DATA_DIR: dataDir });
+    try {
+      const secret = await configureHutong(server.url);
+      const url = `${server.url}services/HIPMessageServer`;
+      const headers = { authorization: `Bearer ${secret}` };
+      await drive(url, headers, 2); // warm-up
+      hutong = await drive(url, headers, seconds);
+      report('Hutong HIPMessageServer (durable: fsync before the MCCI reply)', hutong);
+    } finally {
+      await server.stop();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+
+  const ratio = hutong.perSecond / baseline.perSecond;
+  const check = (ok: boolean) => (ok ? 'met' : 'NOT MET');
+  console.log('\nsummary (target → measured):');
+  console.log(
+    `  HIPMessageServer durable ingest ≥ 3,000 msg/s → ${fmt(hutong.perSecond)} msg/s  [${check(hutong.perSecond >= 3000 && hutong.wrong === 0)}]`,
+  );
+  console.log(
+    `  ratio to the same-run node-soap echo (${fmt(baseline.perSecond)} msg/s) ≥ 1.0 → ${fmt(ratio, 2)}  [${check(ratio >= 1)}]`,
+  );
+}
