@@ -1,7 +1,7 @@
 // Builds the server (tsc → dist/) and the console (vite → web/dist/). With --if-stale (what `npm start` uses) it
 // skips the build when nothing under src/, web/ or the lockfile changed since the last one.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -38,5 +38,17 @@ if (process.argv.includes('--if-stale') && existsSync(stamp) && existsSync(path.
 
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 run('server (dist/)', bin('tsc'), ['-p', 'tsconfig.build.json']);
+// Data the server reads at run time beside its modules (the service catalogue's generated definitions).
+function copyData(dir) {
+  for (const entry of readdirSync(path.join(root, dir), { withFileTypes: true })) {
+    const rel = path.join(dir, entry.name);
+    if (entry.isDirectory()) copyData(rel);
+    else if (entry.name.endsWith('.json')) {
+      mkdirSync(path.join(root, 'dist', dir), { recursive: true });
+      copyFileSync(path.join(root, rel), path.join(root, 'dist', rel));
+    }
+  }
+}
+copyData('src');
 run('console (web/dist/)', bin('vite'), ['build', '--config', 'web/vite.config.ts', '--logLevel', 'warn']);
 writeFileSync(stamp, new Date().toISOString());

@@ -18,6 +18,7 @@ import './platform/http/types.js';
 import { newId } from './platform/ids/index.js';
 import { Metrics } from './platform/metrics/index.js';
 import { packageRoot, packageVersion } from './platform/package-info.js';
+import { ensureServiceTopics, serviceRoutes } from './services/index.js';
 import { createEngine } from './engine/index.js';
 import { createSystemModule } from './modules/system/index.js';
 
@@ -110,13 +111,19 @@ export async function createHutong(config: Config, options: CreateOptions = {}):
   });
   await app.register(system.routes);
   await app.register(engine.routes);
+  await app.register(async (services) => serviceRoutes(services));
 
   // ---- API docs and the console ----
   await registerOpenApiUi(app);
   await registerConsole(app, options.webDist ?? path.join(packageRoot(), 'web', 'dist'));
 
   // The engine works from the moment the app exists: inject()-driven tests and the listening server alike.
-  await engine.start();
+  const { firstStart } = await engine.start();
+  // 交互服务: on a fresh install every service of the catalogue is a topic of the default domain.
+  if (firstStart && config.services.seedTopics) {
+    await ensureServiceTopics(db, config.engine.defaultDomain);
+    await engine.cache.reload();
+  }
 
   let listening = false;
   return {

@@ -190,13 +190,15 @@ export function createEngine(options: EngineOptions) {
       );
     },
 
-    async start(): Promise<void> {
-      await ensureDefaultDomain(db, config.engine.defaultDomain);
+    /** Starts the engine; says whether this was the first start (the default domain was just created). */
+    async start(): Promise<{ firstStart: boolean }> {
+      const firstStart = await ensureDefaultDomain(db, config.engine.defaultDomain);
       await cache.reload();
       await tls.start();
       await endpoints.load();
       dispatcher.start();
       retention.startSchedule();
+      return { firstStart };
     },
 
     async stop(): Promise<void> {
@@ -211,10 +213,10 @@ export function createEngine(options: EngineOptions) {
 }
 
 /** A fresh install has one domain to work in (默认域). */
-async function ensureDefaultDomain(db: Database, code: string): Promise<void> {
+async function ensureDefaultDomain(db: Database, code: string): Promise<boolean> {
   const k = db.kysely.withTables<EngineTables>();
   const any = await k.selectFrom('domains').select('id').limit(1).executeTakeFirst();
-  if (any) return;
+  if (any) return false;
   const at = now();
   await k
     .insertInto('domains')
@@ -229,4 +231,5 @@ async function ensureDefaultDomain(db: Database, code: string): Promise<void> {
       updated_at: at,
     })
     .execute();
+  return true;
 }

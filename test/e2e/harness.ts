@@ -45,13 +45,20 @@ export function ensureConsoleBuilt(): string {
   return dist;
 }
 
-export async function startTestServer(): Promise<TestServer> {
+/** A listening Hutong on a fresh data directory; the catalogue's service topics only when `seedServiceTopics`. */
+export async function startTestServer(options: { seedServiceTopics?: boolean } = {}): Promise<TestServer> {
   const webDist = ensureConsoleBuilt();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hutong-e2e-'));
   const config = loadConfig({
     env: {},
     file: '/dev/null',
-    overrides: { dataDir, host: '127.0.0.1', port: 0, logLevel: 'warn' },
+    overrides: {
+      dataDir,
+      host: '127.0.0.1',
+      port: 0,
+      logLevel: 'warn',
+      services: { seedTopics: options.seedServiceTopics ?? false },
+    },
   });
   const hutong = await createHutong(config, { webDist, logger: false });
   const url = await hutong.start();

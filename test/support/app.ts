@@ -34,7 +34,15 @@ export async function startTestApp(
   const config = loadConfig({
     env: {},
     file: '/dev/null',
-    overrides: { adminPassword: ADMIN_PASSWORD, logLevel: 'silent', port: 0, host: '127.0.0.1', ...overrides },
+    // The catalogue's 130 service topics are left out unless a test asks for them (services: { seedTopics: true }).
+    overrides: {
+      adminPassword: ADMIN_PASSWORD,
+      logLevel: 'silent',
+      port: 0,
+      host: '127.0.0.1',
+      services: { seedTopics: false },
+      ...overrides,
+    },
   });
   const hutong = await createHutong(config, {
     db: database.db,

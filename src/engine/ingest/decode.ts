@@ -1,5 +1,6 @@
 // Decoding a message body by its model, at ingest: is it well-formed, and what are its index fields (patient id,
 // name, visit, order and application numbers, the sender's own message id). Search uses these columns, never bodies.
+import type { V3Message } from '../../formats/hl7v3/index.js';
 import { HtError } from '../../platform/errors/index.js';
 import type { IndexFieldPaths } from '../config/cache.js';
 
@@ -21,8 +22,16 @@ export interface Decoded {
   json?: unknown;
 }
 
+/**
+ * What a protocol endpoint already parsed of the body (the WebService reads the V3 message for its ack), handed on so
+ * the topic's decoder does not parse the same text again. Only ever the parse of exactly `body`.
+ */
+export interface ParsedBody {
+  hl7v3?: V3Message;
+}
+
 /** A model's decoder; protocol work registers HL7V2, HL7V3 and CDA decoders here. */
-export type Decoder = (body: string, paths: IndexFieldPaths) => Decoded;
+export type Decoder = (body: string, paths: IndexFieldPaths, parsed?: ParsedBody) => Decoded;
 
 export function emptyIndex(): IndexFields {
   return {
@@ -95,8 +104,8 @@ export class Decoders {
   }
 
   /** Decodes by the topic's model; unknown models are stored as text. */
-  decode(model: string, body: string, paths: IndexFieldPaths): Decoded {
+  decode(model: string, body: string, paths: IndexFieldPaths, parsed?: ParsedBody): Decoded {
     const decoder = this.byModel.get(model.toUpperCase()) ?? this.byModel.get('TEXT')!;
-    return decoder(body, paths);
+    return decoder(body, paths, parsed);
   }
 }

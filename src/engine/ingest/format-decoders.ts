@@ -6,7 +6,8 @@ import { extractIndexFields, parseHl7 } from '../../formats/hl7v2/index.js';
 import { extractV3IndexFields, parseV3 } from '../../formats/hl7v3/index.js';
 import { parseXmlSafe } from '../../formats/xml/index.js';
 import { HtError } from '../../platform/errors/index.js';
-import { emptyIndex, type Decoded, type Decoders } from './decode.js';
+import type { IndexFieldPaths } from '../config/cache.js';
+import { emptyIndex, type Decoded, type Decoders, type ParsedBody } from './decode.js';
 
 export function registerFormatDecoders(decoders: Decoders): void {
   decoders.register('HL7V2', decodeHl7v2);
@@ -54,10 +55,10 @@ export function decodeHl7v2(body: string): Decoded {
   return { index, warnings: [...message.warnings] };
 }
 
-export function decodeHl7v3(body: string): Decoded {
-  let parsed;
+export function decodeHl7v3(body: string, _paths?: IndexFieldPaths, already?: ParsedBody): Decoded {
+  let parsed = already?.hl7v3;
   try {
-    parsed = parseV3(body);
+    parsed ??= parseV3(body);
   } catch (error) {
     throw invalid('HL7V3', error);
   }

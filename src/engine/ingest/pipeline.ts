@@ -10,7 +10,7 @@ import type { EngineConfigCache, SubscriptionConfig, SystemConfig, TopicConfig }
 import type { AttemptsTable, DeliveriesTable, MessagesTable } from '../tables.js';
 import { ExpressionError, type MessageMeta, type Transforms } from '../transforms/index.js';
 import type { GroupCommitWriter } from '../writer.js';
-import type { Decoded, Decoders } from './decode.js';
+import type { Decoded, Decoders, ParsedBody } from './decode.js';
 import type { IngestWrite, IngestWriteResult } from './store.js';
 
 export type InboundKind = 'rest' | 'http' | 'soap' | 'mllp' | 'resend' | 'internal';
@@ -28,6 +28,8 @@ export interface InboundMessage {
   sourceMessageId?: string | null;
   parentId?: string | null;
   resendKind?: 'message' | 'edit' | null;
+  /** The body as the endpoint already parsed it (see ParsedBody), so it is not parsed twice. */
+  parsed?: ParsedBody;
 }
 
 export interface SyncAnswer {
@@ -116,7 +118,7 @@ export class IngestPipeline {
 
     let decoded: Decoded;
     try {
-      decoded = this.deps.decoders.decode(topic.model, input.body, topic.indexFields);
+      decoded = this.deps.decoders.decode(topic.model, input.body, topic.indexFields, input.parsed);
     } catch (error) {
       await this.recordRejected(topic, input, messageId, receivedAt, error);
       throw error;

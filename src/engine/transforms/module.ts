@@ -80,7 +80,7 @@ export function createTransformServices(options: TransformServicesOptions) {
       for (const m of models.all()) {
         if (m.builtin || m.code.toUpperCase() === m.kind) continue;
         const kind = m.kind;
-        decoders.register(m.code, (body, paths) => decoders.decode(kind, body, paths));
+        decoders.register(m.code, (body, paths, parsed) => decoders.decode(kind, body, paths, parsed));
       }
     });
   }

@@ -1,18 +1,21 @@
-// Pre-parse safety gate shared by every XML entry point (fast-xml-parser tree, xmldom DOM, libxml2 validation).
+// The safety gate shared by every XML entry point (our own tree, xmldom DOM, libxml2 validation), and our parser.
 //
-// Why a hand-written linear scan in front of the real parsers:
-//  - fast-xml-parser is lenient (it accepts `<a><b></a>` and unclosed tags), so well-formedness has to be checked
-//    somewhere; doing it here costs one pass and gives us line/column for free.
+// Why a hand-written linear scan, and why it is ours (XML is on the hot path of every V3, CDA and SOAP message):
+//  - well-formedness is checked in one pass, with line/column for free, and the same pass builds the tree.
 //  - DOCTYPE/ENTITY must be refused before any parser sees them: with no DTD there are no entities to expand, so XXE
 //    (file/http), billion laughs and quadratic blow-up all die here, and nothing is ever fetched.
 //  - Depth is counted with a counter, not recursion, so 100k nested elements are rejected after 257 tags, without
 //    touching the stack, and the parsers behind us only ever see bounded trees.
 // The scan skips comments, PIs and CDATA properly, so a DOCTYPE hidden after a comment/PI is still found, while the
 // text `<!DOCTYPE` inside a CDATA section (e.g. an escaped payload) is left alone, as XML says it should be.
+// Asked to, the same pass also builds the plain tree of tree.ts (parseXmlSafe): having found every tag, attribute and
+// text run already, building the tree costs little more, where a second parser would read the whole document again
+// (bench/protocols: hip-soap shows what XML costs on the hot path).
 
 import { TextDecoder } from 'node:util';
 import { positionOf, XmlParseError } from './errors.js';
 import type { XmlErrorCode } from './errors.js';
+import { XML_NAMESPACE, type XmlElement } from './tree.js';
 
 export interface XmlLimits {
   /** Maximum input size in bytes (UTF-8 bytes for string input). Default 10 MiB. */
@@ -190,7 +193,14 @@ class Scanner {
   /** Index of the next '&' at or after the current scan point; n when there is none. Monotonic → linear total. */
   private nextAmp: number;
 
-  constructor(text: string, limits: Required<XmlLimits>) {
+  /** The root element, when the scanner was asked to build the tree. */
+  root: XmlElement | undefined;
+
+  constructor(
+    text: string,
+    limits: Required<XmlLimits>,
+    private readonly build = false,
+  ) {
     this.text = text;
     this.n = text.length;
     this.limits = limits;
@@ -245,6 +255,8 @@ class Scanner {
     const n = this.n;
     const { maxDepth, maxAttributes } = this.limits;
     const stack: string[] = [];
+    const build = this.build;
+    const elements: XmlElement[] = [];
     let rootName = '';
     let i = 0;
 
@@ -260,6 +272,12 @@ class Scanner {
           }
         } else {
           this.checkEntities(i, textEnd);
+          if (build) {
+            elements[elements.length - 1]!.children.push({
+              type: 'text',
+              value: decodeRefs(normaliseLineEnds(t.slice(i, textEnd))),
+            });
+          }
         }
       }
       if (lt < 0) break;
@@ -290,6 +308,12 @@ class Scanner {
           if (stack.length === 0) this.fail('XML_MALFORMED', 'CDATA section outside the root element', i);
           const end = t.indexOf(']]>', i + 9);
           if (end < 0) this.fail('XML_MALFORMED', 'unterminated CDATA section', i);
+          if (build) {
+            elements[elements.length - 1]!.children.push({
+              type: 'cdata',
+              value: normaliseLineEnds(t.slice(i + 9, end)),
+            });
+          }
           i = end + 3;
           continue;
         }
@@ -308,6 +332,7 @@ class Scanner {
         const open = stack.pop();
         if (open === undefined) this.fail('XML_MALFORMED', `end tag </${name}> without a start tag`, i);
         if (open !== name) this.fail('XML_MALFORMED', `end tag </${name}> does not match <${open}>`, i);
+        if (build) elements.pop();
         i = gt + 1;
         continue;
       }
@@ -326,6 +351,7 @@ class Scanner {
       const nextLt = t.indexOf('<', j);
       let attrCount = 0;
       let attrNames: string[] | undefined;
+      let attrValues: string[] | undefined;
       let selfClosing = false;
       for (;;) {
         const before = j;
@@ -359,6 +385,7 @@ class Scanner {
         if (nextLt >= 0 && nextLt < valueEnd)
           this.fail('XML_MALFORMED', `'<' in value of attribute ${attrName}`, nextLt);
         this.checkEntities(j + 1, valueEnd);
+        const valueStart = j + 1;
         j = valueEnd + 1;
 
         if (++attrCount > maxAttributes) {
@@ -368,13 +395,21 @@ class Scanner {
         if (attrNames === undefined) attrNames = [attrName];
         else if (attrNames.includes(attrName)) this.fail('XML_MALFORMED', `duplicate attribute ${attrName}`, nameStart);
         else attrNames.push(attrName);
+        if (build) (attrValues ??= []).push(decodeAttr(t.slice(valueStart, valueEnd)));
       }
 
       if (rootName === '') rootName = name;
-      if (!selfClosing) {
-        if (stack.length >= maxDepth) this.fail('XML_TOO_DEEP', `element nesting deeper than ${maxDepth}`, i);
-        stack.push(name);
+      if (!selfClosing && stack.length >= maxDepth) {
+        this.fail('XML_TOO_DEEP', `element nesting deeper than ${maxDepth}`, i);
       }
+      if (build) {
+        const parent = elements[elements.length - 1];
+        const el = makeElement(name, attrNames, attrValues, parent ? parent.namespaces : BASE_SCOPE, t, i);
+        if (parent) parent.children.push(el);
+        else this.root = el;
+        if (!selfClosing) elements.push(el);
+      }
+      if (!selfClosing) stack.push(name);
       i = j;
     }
 
@@ -382,6 +417,101 @@ class Scanner {
     if (rootName === '') throw new XmlParseError('XML_EMPTY', 'no root element');
     return rootName;
   }
+}
+
+// ---------------------------------------------------------------------------------------------- tree building
+
+const BASE_SCOPE: Readonly<Record<string, string>> = Object.freeze({ xml: XML_NAMESPACE });
+
+/**
+ * The references left after the scan are the five predefined entities and character references (the scan proved
+ * it): decoded in one pass without a regular expression, because an escaped HL7 V3 message inside a SOAP parameter
+ * holds thousands of them.
+ */
+function decodeRefs(s: string): string {
+  let amp = s.indexOf('&');
+  if (amp < 0) return s;
+  let out = '';
+  let from = 0;
+  while (amp >= 0) {
+    const semi = s.indexOf(';', amp + 1);
+    out += s.slice(from, amp);
+    const c = s.charCodeAt(amp + 1);
+    if (c === 35 /* # */) {
+      const hex = s.charCodeAt(amp + 2) === 120; /* x */
+      out += String.fromCodePoint(Number.parseInt(s.slice(amp + (hex ? 3 : 2), semi), hex ? 16 : 10));
+    } else {
+      const name = s.slice(amp + 1, semi);
+      out += name === 'lt' ? '<' : name === 'gt' ? '>' : name === 'amp' ? '&' : name === 'quot' ? '"' : "'";
+    }
+    from = semi + 1;
+    amp = s.indexOf('&', from);
+  }
+  return out + s.slice(from);
+}
+
+/** XML 1.0 §2.11: CRLF and lone CR become LF. */
+function normaliseLineEnds(s: string): string {
+  return s.indexOf('\r') < 0 ? s : s.replace(/\r\n?/g, '\n');
+}
+
+/** XML 1.0 §3.3.3: literal tab/CR/LF in an attribute value become spaces (character references survive). */
+function decodeAttr(raw: string): string {
+  return decodeRefs(/[\t\n\r]/.test(raw) ? raw.replace(/\r\n|[\t\n\r]/g, ' ') : raw);
+}
+
+function makeElement(
+  name: string,
+  names: string[] | undefined,
+  values: string[] | undefined,
+  parentScope: Readonly<Record<string, string>>,
+  text: string,
+  at: number,
+): XmlElement {
+  const attributes: Record<string, string> = {};
+  let scope = parentScope;
+  if (names !== undefined && values !== undefined) {
+    let copied = false;
+    for (let k = 0; k < names.length; k++) {
+      const key = names[k]!;
+      const value = values[k]!;
+      attributes[key] = value;
+      if (key.charCodeAt(0) === 120 /* x */ && (key === 'xmlns' || key.startsWith('xmlns:'))) {
+        const prefix = key === 'xmlns' ? '' : key.slice(6);
+        if (prefix !== '' && value === '') {
+          failAt('XML_MALFORMED', `namespace prefix ${prefix} bound to an empty URI`, text, at);
+        }
+        if (!copied) {
+          scope = { ...parentScope };
+          copied = true;
+        }
+        const writable = scope as Record<string, string>;
+        if (value === '') delete writable[''];
+        else writable[prefix] = value;
+      }
+    }
+    for (const key of names) {
+      const c = key.indexOf(':');
+      if (c > 0) {
+        const p = key.slice(0, c);
+        if (p !== 'xmlns' && scope[p] === undefined) {
+          failAt('XML_MALFORMED', `unbound namespace prefix "${p}" on attribute ${key} of <${name}>`, text, at);
+        }
+      }
+    }
+  }
+  const colon = name.indexOf(':');
+  const prefix = colon < 0 ? '' : name.slice(0, colon);
+  const localName = colon < 0 ? name : name.slice(colon + 1);
+  let namespaceURI: string | null;
+  if (prefix === '') {
+    namespaceURI = scope[''] ?? null;
+  } else {
+    const uri = scope[prefix];
+    if (uri === undefined) failAt('XML_MALFORMED', `unbound namespace prefix "${prefix}" on <${name}>`, text, at);
+    namespaceURI = uri;
+  }
+  return { type: 'element', name, prefix, localName, namespaceURI, attributes, children: [], namespaces: scope };
 }
 
 function failAt(code: XmlErrorCode, message: string, text: string, at: number): never {
@@ -394,6 +524,15 @@ function failAt(code: XmlErrorCode, message: string, text: string, at: number): 
  * validation) goes through the same gate.
  */
 export function checkXmlSafety(input: string | Uint8Array, limits?: XmlLimits): CheckedXml {
+  return scanXml(input, limits, false).checked;
+}
+
+/** The safety gate and, in the same pass, the tree (see parse.ts). */
+export function scanXml(
+  input: string | Uint8Array,
+  limits: XmlLimits | undefined,
+  build: boolean,
+): { checked: CheckedXml; root: XmlElement | undefined } {
   const lim = resolveLimits(limits);
   const { text, encoding } = decodeInput(input, lim.maxBytes);
   const bad = FORBIDDEN_CHARS.exec(text);
@@ -401,6 +540,7 @@ export function checkXmlSafety(input: string | Uint8Array, limits?: XmlLimits): 
     const cp = bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
     failAt('XML_MALFORMED', `character U+${cp} is not allowed in XML`, text, bad.index);
   }
-  const rootName = new Scanner(text, lim).run();
-  return { text, encoding, rootName };
+  const scanner = new Scanner(text, lim, build);
+  const rootName = scanner.run();
+  return { checked: { text, encoding, rootName }, root: scanner.root };
 }

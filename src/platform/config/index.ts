@@ -53,6 +53,16 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    services: Type.Object(
+      {
+        seedTopics: Type.Boolean({
+          default: true,
+          description:
+            'HUTONG_SERVICE_TOPICS: on first start, every interaction service of the catalogue becomes a topic of the default domain',
+        }),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     mllp: Type.Object(
       {
         port: Type.Integer({
@@ -110,6 +120,7 @@ const ENV_MAP: Record<string, { path: string[]; type: 'string' | 'integer' | 'bo
   HUTONG_DURABILITY: { path: ['storage', 'durability'], type: 'string' },
   HUTONG_DEDUP_WINDOW_MINUTES: { path: ['engine', 'dedupWindowMinutes'], type: 'integer' },
   HUTONG_MLLP_PORT: { path: ['mllp', 'port'], type: 'integer' },
+  HUTONG_SERVICE_TOPICS: { path: ['services', 'seedTopics'], type: 'boolean' },
   HUTONG_SESSION_IDLE_MINUTES: { path: ['session', 'idleMinutes'], type: 'integer' },
   HUTONG_SESSION_ABSOLUTE_HOURS: { path: ['session', 'absoluteHours'], type: 'integer' },
   HUTONG_COOKIE_SECURE: { path: ['session', 'cookieSecure'], type: 'boolean' },

@@ -253,6 +253,14 @@ export const messages = entries({
     en: 'The message exceeds the endpoint limit ({limit} bytes)',
   },
 
+  // interaction-service catalogue (交互服务目录)
+  HT_SERVICE_NOT_FOUND: {
+    status: 404,
+    zh: '交互服务不存在：{service}',
+    en: 'Interaction service not found: {service}',
+  },
+  HT_SERVICE_DOMAIN_NOT_FOUND: { status: 404, zh: '域不存在：{domain}', en: 'Domain not found: {domain}' },
+
   // configuration
   HT_CONFIG_INVALID: { status: 500, zh: '配置有误：{problems}', en: 'Invalid configuration: {problems}' },
 });

@@ -9198,6 +9198,235 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 交互服务目录 Interaction-service catalogue */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    category?: string;
+                    operation?: "add" | "update" | "query" | "cancel" | "delete" | "publish";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ServiceSummary"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/services/{action}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 交互服务定义（action 或 S 编码） */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    action: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            action: string;
+                            sCode?: string;
+                            name: string;
+                            nameEn: string;
+                            category: string;
+                            operation: "add" | "update" | "query" | "cancel" | "delete" | "publish";
+                            entity: string;
+                            standard: boolean;
+                            description: string;
+                            request: string;
+                            response?: string;
+                            requestAlternatives?: string[];
+                            v3Root: string;
+                            fields: {
+                                key: string;
+                                label: string;
+                                type: "string" | "date" | "datetime" | "code" | "number" | "boolean" | "object" | "array";
+                                required: boolean;
+                                description?: string;
+                                codeSystem?: string;
+                                options?: {
+                                    code: string;
+                                    display?: string;
+                                }[];
+                                v3Path: string;
+                                fields?: {
+                                    key: string;
+                                    label: string;
+                                    type: "string" | "date" | "datetime" | "code" | "number" | "boolean" | "object" | "array";
+                                    required: boolean;
+                                    description?: string;
+                                    codeSystem?: string;
+                                    options?: {
+                                        code: string;
+                                        display?: string;
+                                    }[];
+                                    v3Path: string;
+                                    fields?: {
+                                        key: string;
+                                        label: string;
+                                        type: "string" | "date" | "datetime" | "code" | "number" | "boolean" | "object" | "array";
+                                        required: boolean;
+                                        description?: string;
+                                        codeSystem?: string;
+                                        options?: {
+                                            code: string;
+                                            display?: string;
+                                        }[];
+                                        v3Path: string;
+                                    }[];
+                                }[];
+                            }[];
+                            keys: string[];
+                            indexFields: {
+                                patientId?: string;
+                                patientName?: string;
+                                visitNo?: string;
+                                orderNo?: string;
+                                applicationNo?: string;
+                            };
+                            queryParams?: string[];
+                            stateField?: string;
+                            states?: {
+                                code: string;
+                                name: string;
+                                nameEn: string;
+                                next: string[];
+                            }[];
+                            examples: {
+                                v3Request?: string;
+                                json: {
+                                    [key: string]: unknown;
+                                };
+                                v3Response?: string;
+                                v3Source?: "corpus" | "generated";
+                            };
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -9460,6 +9689,19 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
+        };
+        ServiceSummary: {
+            action: string;
+            sCode?: string;
+            name: string;
+            nameEn: string;
+            category: string;
+            operation: "add" | "update" | "query" | "cancel" | "delete" | "publish";
+            entity: string;
+            standard: boolean;
+            request: string;
+            response?: string;
+            fieldCount: number;
         };
     };
     responses: never;

@@ -207,6 +207,7 @@ export class HipSoapHandler {
             'soap-endpoint': s.path,
           },
           sourceMessageId: v3?.messageId ? v3.messageId.slice(0, 128) : null,
+          ...(v3 ? { parsed: { hl7v3: v3 } } : {}),
         });
       } catch (error) {
         if (!(error instanceof HtError) || SERVER_ERRORS.has(error.code)) throw error;

@@ -1,0 +1,29 @@
+// Public face of src/services: the interaction-service catalogue (交互服务目录) — definitions, the V3 ⇄ JSON
+// mapper, the read API and the start-up step that turns every service into a topic of the default domain.
+import './permissions.js';
+
+export { SP } from './permissions.js';
+export { serviceRoutes } from './routes.js';
+export { ensureServiceTopics } from './topics.js';
+export type { EnsureTopicsResult } from './topics.js';
+export {
+  EXAMPLE_HEADER,
+  SERVICE_CATEGORIES,
+  getServiceDefinition,
+  listServiceDefinitions,
+  sampleJson,
+  searchServices,
+  summarize,
+} from './catalogue/catalogue.js';
+export type { ServiceFilter } from './catalogue/catalogue.js';
+export { buildControlActProcess, jsonToV3, parseV3Path, v3ToJson } from './catalogue/mapper.js';
+export type {
+  CodeOption,
+  FieldType,
+  ServiceDefinition,
+  ServiceExamples,
+  ServiceField,
+  ServiceOperation,
+  ServiceState,
+  ServiceSummary,
+} from './catalogue/types.js';
