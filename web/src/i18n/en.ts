@@ -1,4 +1,5 @@
 import engine from './engine.en';
+import services from './services.en';
 import type { Messages } from './zh-CN';
 
 /** English. Same keys as zh-CN.ts (enforced by the `Messages` type). */
@@ -386,6 +387,8 @@ const en: Messages = {
   },
   // Publish & subscribe pages (web/src/engine)
   engine,
+  // Interaction-service pages (web/src/services)
+  services,
 };
 
 export default en;

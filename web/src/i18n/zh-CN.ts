@@ -1,5 +1,6 @@
 /** Simplified Chinese (default). `en.ts` must have exactly the same keys (its type enforces it). */
 import engine from './engine.zh-CN';
+import services from './services.zh-CN';
 
 const zhCN = {
   app: {
@@ -364,6 +365,8 @@ const zhCN = {
   },
   // 订阅发布 pages (web/src/engine)
   engine,
+  // 交互服务 pages (web/src/services)
+  services,
 };
 
 export type Messages = typeof zhCN;

@@ -55,6 +55,7 @@ const EngineMessagesSection = lazy(() => import('../engine/MessagesSection'));
 const EngineTransformsPage = lazy(() => import('../engine/TransformsPage'));
 const EngineLookupsPage = lazy(() => import('../engine/LookupsPage'));
 const EngineModelsPage = lazy(() => import('../engine/ModelsPage'));
+const ServicesCatalogueSection = lazy(() => import('../services/CatalogueSection'));
 
 export const PERMISSIONS = {
   userRead: 'system.user.read',
@@ -71,6 +72,8 @@ export const PERMISSIONS = {
   engineTransformManage: 'engine.transform.manage',
   engineMonitorRead: 'engine.monitor.read',
   engineRetentionManage: 'engine.retention.manage',
+  // 交互服务
+  servicesCatalogueRead: 'services.catalogue.read',
 } as const;
 
 export const NAVIGATION: NavArea[] = [
@@ -148,10 +151,17 @@ export const NAVIGATION: NavArea[] = [
   {
     key: 'services',
     icon: <SwapOutlined />,
-    path: '/services',
+    // Not /services: the server answers GET /services/* as the HIPMessageServer WebService (its WSDL).
+    path: '/interaction',
     pages: [
-      { key: 'catalog', path: '/services/catalog' },
-      { key: 'cdr', path: '/services/cdr' },
+      {
+        key: 'catalog',
+        path: '/interaction/catalogue',
+        permission: PERMISSIONS.servicesCatalogueRead,
+        component: ServicesCatalogueSection,
+        nested: true,
+      },
+      { key: 'cdr', path: '/interaction/cdr' },
     ],
   },
   {
