@@ -117,6 +117,26 @@ for (const dialect of dialectsUnderTest()) {
       writer.submit = submit as typeof writer.submit;
     });
 
+    it('settles every message delivered to two subscribers whose outcomes are written side by side', async () => {
+      const { sender, topic } = await setup();
+      const second = await addSystem(t.hutong, { code: 'EMR' });
+      await addSubscription(t.hutong, topic.id, second.id, { url: other.url });
+      const sent = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => publish(topic.code, sender.secret, { patientId: `S${i}` })),
+      );
+      expect(sent.every((r) => r.status === 202)).toBe(true);
+      await waitFor(() => receiver.received.length === 40 && other.received.length === 40, 15_000, 'both got all');
+      const ids = sent.map((r) => r.body.messageId as string);
+      await waitFor(
+        async () =>
+          (await k().selectFrom('messages').select('status').where('id', 'in', ids).execute()).every(
+            (m) => m.status === 'delivered',
+          ),
+        10_000,
+        'every message settled as delivered',
+      );
+    });
+
     it('routes by each subscription’s filter and transforms per subscription', async () => {
       const { sender, topic } = await setup({ filter: 'age >= 18' });
       const second = await addSystem(t.hutong, { code: 'EMR' });

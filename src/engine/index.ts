@@ -51,7 +51,7 @@ export function createEngine(options: EngineOptions) {
   // PostgreSQL flushes concurrent commits together: several ingest lanes, and the dispatcher's writes apart.
   const writer = new GroupCommitWriter(
     db,
-    db.dialect === 'postgres' ? { lanes: 3, dispatchKinds: ['claim', 'outcome'] } : {},
+    db.dialect === 'postgres' ? { lanes: 3, dispatchKinds: ['claim', 'outcome'], dispatchLanes: 2 } : {},
   );
   writer.handle('ingest', ingestBatchHandler(db));
   writer.handle('outcome', outcomeHandler(db));

@@ -5,9 +5,10 @@
 //
 // Lanes: SQLite has one connection, so there is one lane and batches follow each other (the next one is written while
 // the previous one is being fsynced). PostgreSQL commits concurrent transactions with one WAL flush, so there the
-// writer runs several ingest lanes side by side, plus a lane of its own for the dispatcher's claims and outcomes,
+// writer runs several ingest lanes side by side, plus lanes of their own for the dispatcher's claims and outcomes,
 // which then never wait behind a message's fsync. Jobs carrying a key (a sender's message id, for duplicate
-// suppression) always go to the same lane, so a later copy is checked only after the earlier one has committed.
+// suppression; a subscription, for its claims and outcomes) always go to the same lane, so a later job is written only
+// after the earlier one has committed.
 import type { Transaction } from 'kysely';
 import type { Database, PlatformTables } from '../platform/db/index.js';
 import type { EngineTables } from './tables.js';
@@ -31,8 +32,10 @@ export interface WriterOptions {
   maxBatch?: number;
   /** Ingest lanes writing side by side (PostgreSQL); 1 for SQLite. */
   lanes?: number;
-  /** Kinds written in a separate lane that never waits for an fsync (the dispatcher's claims and outcomes). */
+  /** Kinds written in lanes of their own that never wait for an fsync (the dispatcher's claims and outcomes). */
   dispatchKinds?: readonly string[];
+  /** How many such lanes (keyed by subscription, so one subscription's writes stay in order). Default 1. */
+  dispatchLanes?: number;
 }
 
 export interface WriterStats {
@@ -43,7 +46,7 @@ export interface WriterStats {
 
 export class GroupCommitWriter {
   private readonly lanes: Lane[];
-  private readonly dispatchLane: Lane | undefined;
+  private readonly dispatchLanes: Lane[];
   private readonly dispatchKinds: Set<string>;
   private readonly handlers = new Map<string, BatchHandler<unknown, unknown>>();
   private readonly maxBatch: number;
@@ -57,7 +60,10 @@ export class GroupCommitWriter {
     this.maxBatch = options.maxBatch ?? 1000;
     this.lanes = Array.from({ length: Math.max(1, options.lanes ?? 1) }, () => new Lane());
     this.dispatchKinds = new Set(options.dispatchKinds ?? []);
-    this.dispatchLane = this.dispatchKinds.size > 0 ? new Lane() : undefined;
+    this.dispatchLanes =
+      this.dispatchKinds.size > 0
+        ? Array.from({ length: Math.max(1, options.dispatchLanes ?? 1) }, () => new Lane())
+        : [];
     this.handle<(trx: EngineTransaction) => Promise<unknown>, unknown>('fn', async (trx, fns) => {
       const results: unknown[] = [];
       for (const fn of fns) results.push(await fn(trx));
@@ -99,20 +105,19 @@ export class GroupCommitWriter {
 
   /** Resolves when everything queued so far is committed and durable. */
   async flush(): Promise<void> {
-    const lanes = this.dispatchLane ? [...this.lanes, this.dispatchLane] : this.lanes;
-    for (const lane of lanes) {
+    for (const lane of [...this.lanes, ...this.dispatchLanes]) {
       while (lane.running) await lane.running;
       await lane.lastDurable;
     }
   }
 
   private laneFor(kind: string, key: string | undefined): Lane {
-    if (this.dispatchLane && this.dispatchKinds.has(kind)) return this.dispatchLane;
-    if (this.lanes.length === 1) return this.lanes[0]!;
-    if (key === undefined) return this.lanes[this.roundRobin++ % this.lanes.length]!;
+    const lanes = this.dispatchLanes.length > 0 && this.dispatchKinds.has(kind) ? this.dispatchLanes : this.lanes;
+    if (lanes.length === 1) return lanes[0]!;
+    if (key === undefined) return lanes[this.roundRobin++ % lanes.length]!;
     let hash = 0;
     for (let i = 0; i < key.length; i++) hash = (hash * 31 + key.charCodeAt(i)) | 0;
-    return this.lanes[Math.abs(hash) % this.lanes.length]!;
+    return lanes[Math.abs(hash) % lanes.length]!;
   }
 
   private async drain(lane: Lane): Promise<void> {

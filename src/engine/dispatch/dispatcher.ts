@@ -98,14 +98,18 @@ export class Dispatcher {
     for (const c of this.controllers) c.abort();
     const at = new Date(this.clock.now()).toISOString();
     const release = [...this.claimed.entries()].map(([deliveryId, c]) =>
-      this.o.writer.submit<boolean>('outcome', {
-        deliveryId,
-        messageId: c.messageId,
-        result: 'released',
-        attempts: c.attempts,
-        at,
-        owner: this.nodeId,
-      } satisfies DeliveryOutcome),
+      this.o.writer.submit<boolean>(
+        'outcome',
+        {
+          deliveryId,
+          messageId: c.messageId,
+          result: 'released',
+          attempts: c.attempts,
+          at,
+          owner: this.nodeId,
+        } satisfies DeliveryOutcome,
+        { durable: false, key: c.subscriptionId },
+      ),
     );
     await Promise.allSettled(release);
     this.claimed.clear();
@@ -230,7 +234,10 @@ export class Dispatcher {
         leaseUntil: new Date(now + leaseMs).toISOString(),
         now: new Date(now).toISOString(),
       };
-      const rows = await this.o.writer.submit<ClaimedDelivery[]>('claim', request, { durable: false });
+      const rows = await this.o.writer.submit<ClaimedDelivery[]>('claim', request, {
+        durable: false,
+        key: subscriptionId,
+      });
       s.mayHaveMore = (rows.length >= capacity && sub.ordering !== 'fifo') || s.wakes !== wakes;
       if (rows.length === 0) return;
       for (const r of rows) this.claimed.set(r.id, { subscriptionId, messageId: r.message_id, attempts: r.attempts });
@@ -432,7 +439,7 @@ export class Dispatcher {
     const parallel = sub.ordering !== 'fifo';
     if (parallel) this.release(sub, s, outcome);
     try {
-      await this.o.writer.submit<boolean>('outcome', outcome, { durable: false });
+      await this.o.writer.submit<boolean>('outcome', outcome, { durable: false, key: sub.id });
       if (outcome.result === 'delivered') {
         this.o.onDelivered?.(sub, message ? Math.max(0, this.clock.now() - Date.parse(message.received_at)) : 0);
       } else if (outcome.result === 'retry') {

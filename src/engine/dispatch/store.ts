@@ -167,6 +167,7 @@ export async function writeOutcomes(
   await settleMessages(
     trx,
     outcomes.filter((o) => o.result !== 'retry' && o.result !== 'released').map((o) => o.messageId),
+    db.dialect,
   );
   return outcomes.map((o) => applied.has(o.deliveryId));
 }
@@ -176,10 +177,21 @@ export async function writeOutcomes(
  * Done as two indexed reads on deliveries (by message id) and at most two updates by primary key, so the planner never
  * has a reason to walk the status index of a large backlog.
  */
-export async function settleMessages(trx: EngineTransaction, messageIds: string[]): Promise<void> {
-  const ids = [...new Set(messageIds)];
+export async function settleMessages(
+  trx: EngineTransaction,
+  messageIds: string[],
+  dialect: DialectName = 'sqlite',
+): Promise<void> {
+  const ids = [...new Set(messageIds)].sort();
   for (let i = 0; i < ids.length; i += 500) {
     const chunk = ids.slice(i, i + 500);
+    if (dialect === 'postgres') {
+      // Outcomes of the same message may be written by two transactions at once (two subscribers in two dispatch
+      // lanes): each would see the other's delivery still open and neither would settle the message. Locking the
+      // message rows first (in id order, so two settlers never deadlock) makes the second wait and then see the
+      // first one's commit.
+      await trx.selectFrom('messages').select('id').where('id', 'in', chunk).orderBy('id').forUpdate().execute();
+    }
     const open = await trx
       .selectFrom('deliveries')
       .select('message_id')
