@@ -10,6 +10,7 @@ import { migrateToLatest } from './platform/db/migrate.js';
 import { isHtError } from './platform/errors/index.js';
 import { allPermissions } from './platform/permissions/index.js';
 import { SystemService } from './modules/system/index.js';
+import { runDemoCommand } from './demo/index.js';
 
 const USAGE = `互通 Hutong — hospital integration platform
 
@@ -19,6 +20,7 @@ Usage:
   hutong admin reset-password <username>    set a new password (printed once; must be changed at sign-in)
                 [--password <pw>]           use this password instead of a generated one
   hutong config check                       validate the configuration and print it (secrets masked)
+  hutong demo [--reset] [--rate <n>]        start with simulated hospital systems (演示; hutong demo --help)
 
 Options:
   --config <file>   configuration file (YAML or JSON); also HUTONG_CONFIG
@@ -27,6 +29,7 @@ Options:
 Environment: HUTONG_PORT, HUTONG_HOST, HUTONG_DATA_DIR, HUTONG_DATABASE_URL, HUTONG_ADMIN_PASSWORD … (docs/operations.md)`;
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'demo') return runDemoCommand(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

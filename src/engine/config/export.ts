@@ -2,6 +2,10 @@
 // topics (publishers by system code) and subscriptions (topic and system by code), as JSON or YAML. Import matches
 // by code — systems and topics by their code, subscriptions by topic, system and name — checks everything first
 // (schema, references, IP allowlists, adapter configurations, expressions) and only then plans the writes.
+// Configuration kept by other modules (inbound endpoints …) joins the document as a section they register
+// (registerDocumentSection): this folder never imports them. A section absent from a file is left alone, so files
+// exported before a section existed still import.
+import Type, { type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { now } from '../../platform/db/index.js';
@@ -10,6 +14,7 @@ import { newId } from '../../platform/ids/index.js';
 import type { AdapterRegistry } from '../adapters/index.js';
 import type { DomainsTable, SubscriptionsTable, SystemsTable, TopicsTable } from '../tables.js';
 import type { Transforms } from '../transforms/index.js';
+import type { ConfigTransaction } from './revisions.js';
 import {
   DEFAULTS,
   allowlistError,
@@ -33,9 +38,64 @@ import {
 import * as store from './store.js';
 import type { Executor } from './store.js';
 
+// ---- sections other modules add ------------------------------------------------------------------------------------
+
+/** What a section's planning may use besides the database: the codes that exist once the import is written. */
+export interface SectionContext {
+  lang: Lang;
+  /** Topic codes of the domain after the import (existing ones and those in the document). */
+  topicCodes: ReadonlySet<string>;
+  /** System codes of the domain after the import (existing ones and those in the document). */
+  systemCodes: ReadonlySet<string>;
+  /** Adds a problem found at `where` (e.g. "endpoints[0] (HIS-ADT)"). */
+  problem(where: string, zh: string, en: string): void;
+  /** Adds an HtError's message as a problem found at `where`. */
+  fromError(where: string, error: HtError): void;
+}
+
+/**
+ * A part of the document owned by another module: how to export the domain's objects (no ids), how to plan an import
+ * of them (checking as the module's API does, adding problems instead of throwing) and how to write one planned
+ * object. The configuration service writes its revision (entity type `entityType`, action 'import') and its audit
+ * entry (engine.<entityType>.import), and reloads the configuration cache after the commit.
+ */
+export interface DocumentSection<Item = unknown, State extends { id: string } = { id: string }> {
+  /** The document's field, e.g. 'endpoints'. */
+  key: string;
+  entityType: string;
+  /** One item's schema (an object schema; unknown fields are refused). */
+  itemSchema: TSchema;
+  maxItems: number;
+  exportItems(k: Executor, domain: DomainsTable): Promise<Item[]>;
+  plan(k: Executor, domain: DomainsTable, items: Item[], context: SectionContext): Promise<Planned<State>[]>;
+  write(trx: ConfigTransaction, planned: Planned<State>): Promise<void>;
+  /** The revision's and audit entry's summary, e.g. "导入接入端点 HIS-ADT". */
+  summary(state: State): string;
+}
+
+// Sections differ in their item types; the registry keeps them side by side.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnySection = DocumentSection<any, { id: string }>;
+
+const sections = new Map<string, AnySection>();
+
+/** Adds (or replaces: the latest registration wins) a section of the domain document. */
+export function registerDocumentSection<Item, State extends { id: string }>(
+  section: DocumentSection<Item, State>,
+): void {
+  sections.set(section.key, section as unknown as AnySection);
+}
+
+export function documentSections(): AnySection[] {
+  return [...sections.values()];
+}
+
+/** A document with the registered sections besides the built-in fields. */
+export type DomainDocument = ConfigDocument & { [section: string]: unknown };
+
 // ---- export ------------------------------------------------------------------------------------------------------
 
-export async function buildDocument(k: Executor, domain: DomainsTable): Promise<ConfigDocument> {
+export async function buildDocument(k: Executor, domain: DomainsTable): Promise<DomainDocument> {
   const [systems, topics, subscriptions] = await Promise.all([
     store.systemsOfDomain(k, domain.id),
     store.topicsOfDomain(k, domain.id),
@@ -48,7 +108,9 @@ export async function buildDocument(k: Executor, domain: DomainsTable): Promise<
   const systemCode = new Map(systems.map((s) => [s.id, s.code]));
   const topicCode = new Map(topics.map((t) => [t.id, t.code]));
   const code = (map: Map<string, string>, id: string) => map.get(id) ?? id;
-  return {
+  const extra: Record<string, unknown> = {};
+  for (const section of documentSections()) extra[section.key] = await section.exportItems(k, domain);
+  const doc: DomainDocument = {
     format: DOCUMENT_FORMAT,
     version: 1,
     exportedAt: now(),
@@ -109,9 +171,10 @@ export async function buildDocument(k: Executor, domain: DomainsTable): Promise<
       };
     }),
   };
+  return Object.assign(doc, extra);
 }
 
-export function serializeDocument(doc: ConfigDocument, format: ExportFormat): string {
+export function serializeDocument(doc: DomainDocument, format: ExportFormat): string {
   return format === 'yaml' ? stringifyYaml(doc, { lineWidth: 0 }) : `${JSON.stringify(doc, null, 2)}\n`;
 }
 
@@ -122,7 +185,7 @@ export function parseDocument(
   content: string,
   format: ExportFormat,
   lang: Lang,
-): { doc: ConfigDocument | null; problems: string[] } {
+): { doc: DomainDocument | null; problems: string[] } {
   let value: unknown;
   try {
     value = format === 'yaml' ? parseYaml(content, { maxAliasCount: 100 }) : JSON.parse(content);
@@ -140,7 +203,23 @@ export function parseDocument(
   }
   const problems: string[] = [];
   const seen = new Set<string>();
-  for (const e of Value.Errors(ConfigDocument, value)) {
+  // The built-in fields against the document schema, each registered section against its own.
+  const base: Record<string, unknown> = { ...(value as Record<string, unknown>) };
+  const checks: { schema: TSchema; value: unknown; prefix: string }[] = [];
+  for (const section of documentSections()) {
+    if (!(section.key in base)) continue;
+    checks.push({
+      schema: Type.Array(section.itemSchema, { maxItems: section.maxItems }),
+      value: base[section.key],
+      prefix: `/${section.key}`,
+    });
+    delete base[section.key];
+  }
+  checks.unshift({ schema: ConfigDocument, value: base, prefix: '' });
+  const errors = checks.flatMap((c) =>
+    [...Value.Errors(c.schema, c.value)].map((e) => ({ ...e, instancePath: `${c.prefix}${e.instancePath}` })),
+  );
+  for (const e of errors) {
     // One problem per place (a union reports each of its branches), but unknown and missing fields all count.
     const key = ['additionalProperties', 'required'].includes(e.keyword)
       ? `${e.instancePath} ${e.keyword}`
@@ -155,7 +234,7 @@ export function parseDocument(
       problems.push(`${where}: ${e.message}`);
     }
   }
-  return { doc: problems.length === 0 ? (value as ConfigDocument) : null, problems };
+  return { doc: problems.length === 0 ? (value as DomainDocument) : null, problems };
 }
 
 /** "/systems/2/code" → "systems[2].code". */
@@ -181,6 +260,8 @@ export interface ImportPlan {
   systems: Planned<SystemState>[];
   topics: Planned<TopicState>[];
   subscriptions: Planned<SubscriptionState>[];
+  /** The registered sections present in the document, in registration order. */
+  sections: { section: AnySection; planned: Planned<{ id: string }>[] }[];
 }
 
 export interface ImportChecks {
@@ -197,7 +278,7 @@ function same(a: object, b: object): boolean {
   return stableJson(strip(a)) === stableJson(strip(b));
 }
 
-function planned<S extends object>(before: S | null, after: S): Planned<S> {
+export function planned<S extends object>(before: S | null, after: S): Planned<S> {
   return { kind: before === null ? 'create' : same(before, after) ? 'unchanged' : 'update', before, after };
 }
 
@@ -205,7 +286,7 @@ function planned<S extends object>(before: S | null, after: S): Planned<S> {
 export async function planImport(
   k: Executor,
   domain: DomainsTable,
-  doc: ConfigDocument,
+  doc: DomainDocument,
   checks: ImportChecks,
 ): Promise<ImportPlan> {
   const { lang } = checks;
@@ -225,7 +306,7 @@ export async function planImport(
     k,
     topics.map((t) => t.id),
   );
-  const plan: ImportPlan = { problems, systems: [], topics: [], subscriptions: [] };
+  const plan: ImportPlan = { problems, systems: [], topics: [], subscriptions: [], sections: [] };
 
   // Systems: matched by code; a new system has no secret until an administrator rotates one.
   const systemByCode = new Map<string, SystemsTable>(systems.map((s) => [s.code, s]));
@@ -372,11 +453,25 @@ export async function planImport(
     };
     plan.subscriptions.push(planned(before, after));
   }
+
+  // Sections of other modules: they see the systems and topics as they will be once the import is written.
+  const context: SectionContext = {
+    lang,
+    topicCodes: new Set(topicIdByCode.keys()),
+    systemCodes: new Set(systemIdByCode.keys()),
+    problem,
+    fromError: (where, error) => fromError(where, error),
+  };
+  for (const section of documentSections()) {
+    const items = doc[section.key];
+    if (!Array.isArray(items)) continue;
+    plan.sections.push({ section, planned: await section.plan(k, domain, items, context) });
+  }
   return plan;
 }
 
 export function countPlan(plan: ImportPlan): { created: number; updated: number; unchanged: number } {
-  const all = [...plan.systems, ...plan.topics, ...plan.subscriptions];
+  const all = [...plan.systems, ...plan.topics, ...plan.subscriptions, ...plan.sections.flatMap((s) => s.planned)];
   return {
     created: all.filter((p) => p.kind === 'create').length,
     updated: all.filter((p) => p.kind === 'update').length,

@@ -6,7 +6,7 @@ import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { now } from '../../platform/db/index.js';
 import { HtError } from '../../platform/errors/index.js';
-import { registerRevertHandler } from './revisions.js';
+import { registerRevertHandler, stateLoaderFor } from './revisions.js';
 import { DomainState, SubscriptionState, SystemState, TopicState } from './schema.js';
 import * as store from './store.js';
 import type { Executor } from './store.js';
@@ -34,7 +34,10 @@ function readState<T>(schema: TSchema, state: Record<string, unknown>, id: strin
   return state as T;
 }
 
-/** The current state of one of this module's objects as a revision keeps it (null: it does not exist). */
+/**
+ * The current state of a configuration object as its revisions keep it (null: it does not exist): this module's own
+ * objects, then whatever other modules registered with registerStateLoader; undefined when nobody knows the type.
+ */
 export async function loadState(k: Executor, entity: string, id: string): Promise<unknown> {
   switch (entity) {
     case 'domain': {
@@ -53,8 +56,10 @@ export async function loadState(k: Executor, entity: string, id: string): Promis
       const row = await store.findSubscription(k, id);
       return row ? store.presentSubscription(row) : null;
     }
-    default:
-      return undefined;
+    default: {
+      const loader = stateLoaderFor(entity);
+      return loader ? loader(k, id) : undefined;
+    }
   }
 }
 

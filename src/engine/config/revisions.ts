@@ -1,7 +1,8 @@
 // 配置修订: every change to the engine's configuration is kept as a revision — who, when, the row before and after —
 // written in the same transaction as the change. Rolling a revision back writes the "before" state again (itself a
-// new revision). Each kind of configuration object registers how to put a row back.
-import type { Transaction } from 'kysely';
+// new revision). Each kind of configuration object registers how to put a row back, and may register how to read
+// its current state (so the revision a rollback writes holds the real rows before and after).
+import type { Kysely, Transaction } from 'kysely';
 import type { RequestContext } from '../../platform/auth/context.js';
 import { now, toJson, type PlatformTables } from '../../platform/db/index.js';
 import type { EngineTables } from '../tables.js';
@@ -62,4 +63,20 @@ export function registerRevertHandler(entityType: string, handler: RevertHandler
 
 export function revertHandlerFor(entityType: string): RevertHandler | undefined {
   return revertHandlers.get(entityType);
+}
+
+/**
+ * Reads an entity's current state exactly as its revisions keep it (null: it does not exist). Registered by the
+ * module that owns the entity, so this folder needs no import of it.
+ */
+export type StateLoader = (k: Kysely<PlatformTables & EngineTables>, entityId: string) => Promise<unknown>;
+
+const stateLoaders = new Map<string, StateLoader>();
+
+export function registerStateLoader(entityType: string, loader: StateLoader): void {
+  stateLoaders.set(entityType, loader);
+}
+
+export function stateLoaderFor(entityType: string): StateLoader | undefined {
+  return stateLoaders.get(entityType);
 }

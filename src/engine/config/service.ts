@@ -13,7 +13,15 @@ import { EP } from '../permissions.js';
 import type { DomainsTable, EngineTables } from '../tables.js';
 import type { Transforms } from '../transforms/index.js';
 import type { EngineConfigCache } from './cache.js';
-import { buildDocument, countPlan, exportFileName, parseDocument, planImport, serializeDocument } from './export.js';
+import {
+  buildDocument,
+  countPlan,
+  documentSections,
+  exportFileName,
+  parseDocument,
+  planImport,
+  serializeDocument,
+} from './export.js';
 import { ENTITY_LABEL, loadState, type ConfigEntity } from './revert.js';
 import { recordRevision, revertHandlerFor, type ConfigTransaction, type RevisionInput } from './revisions.js';
 import {
@@ -59,7 +67,8 @@ export interface ConfigServiceOptions {
 type AuditExecutor = Transaction<PlatformTables>;
 
 interface Change {
-  entity: ConfigEntity;
+  /** One of this module's objects, or another module's imported through a document section (endpoint …). */
+  entity: ConfigEntity | (string & {});
   id: string;
   domainId: string | null;
   action: RevisionInput['action'];
@@ -263,6 +272,12 @@ export class ConfigService {
         systems: doc.systems?.length ?? 0,
         topics: doc.topics?.length ?? 0,
         subscriptions: doc.subscriptions?.length ?? 0,
+        ...Object.fromEntries(
+          documentSections().map((section) => {
+            const items = doc[section.key];
+            return [section.key, Array.isArray(items) ? items.length : 0];
+          }),
+        ),
       },
     });
     return {
@@ -335,6 +350,21 @@ export class ConfigService {
           after: p.after,
           summary: `导入订阅 ${p.after.name}`,
         });
+      }
+      // Other modules' objects (inbound endpoints …) come last: they may name the systems and topics above.
+      for (const { section, planned } of plan.sections) {
+        for (const p of planned) {
+          if (p.kind === 'unchanged') continue;
+          await section.write(trx, p);
+          await this.record(trx, audit, ctx, {
+            ...base,
+            entity: section.entityType,
+            id: p.after.id,
+            before: p.before,
+            after: p.after,
+            summary: section.summary(p.after),
+          });
+        }
       }
       const counts = countPlan(plan);
       await recordAudit(audit, ctx, {

@@ -222,6 +222,33 @@ for (const dialect of dialectsUnderTest()) {
       expect(rollbacks.body.total).toBe(4);
     });
 
+    it('writes a rollback revision holding the real rows before and after', async () => {
+      const ep = (await mllp('HIS-ADT', { port: 2800 })).body;
+      await api('PATCH', `/api/engine/endpoints/${ep.id}`, { name: '第二个名字' });
+      await api('PATCH', `/api/engine/endpoints/${ep.id}`, { settings: { charset: 'GBK' } });
+      const [, rename] = await revisionsOf(ep.id);
+      expect(rename.after.name).toBe('第二个名字');
+      // The row now differs from what the rename revision holds (charset, updatedAt): the rollback records the row.
+      const current = (await api('GET', `/api/engine/endpoints/${ep.id}`)).body;
+      expect(current.settings.charset).toBe('GBK');
+      const res = await api('POST', `/api/engine/revisions/${rename.id}/rollback`);
+      expect(res.status, res.raw).toBe(200);
+      const restored = (await api('GET', `/api/engine/endpoints/${ep.id}`)).body;
+      expect(restored).toMatchObject({ name: 'HIS-ADT 接入', settings: { charset: 'UTF-8' } });
+      const [rollback] = await revisionsOf(ep.id);
+      expect(rollback).toMatchObject({ id: res.body.revisionId, action: 'rollback' });
+      expect(rollback.before).toEqual(current);
+      expect(rollback.after).toEqual(restored);
+      expect(rollback.after.updatedAt).not.toBe(rename.before.updatedAt);
+
+      // Rolling back the creation deletes it: the rollback's after is null, its before the row as it was.
+      const creation = (await revisionsOf(ep.id)).find((r) => r.action === 'create');
+      expect((await api('POST', `/api/engine/revisions/${creation.id}/rollback`)).status).toBe(200);
+      const [removal] = await revisionsOf(ep.id);
+      expect(removal).toMatchObject({ action: 'rollback', after: null });
+      expect(removal.before).toEqual(restored);
+    });
+
     it('refuses a rollback that would take a port now used by another endpoint', async () => {
       const first = (await mllp('FIRST', { port: 2700 })).body;
       await api('PATCH', `/api/engine/endpoints/${first.id}`, { settings: { port: 2701 } });

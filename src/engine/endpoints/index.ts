@@ -11,6 +11,8 @@ import type { Config } from '../../platform/config/index.js';
 import type { Database } from '../../platform/db/index.js';
 import type { EngineConfigCache } from '../config/cache.js';
 import type { IngestPipeline } from '../ingest/pipeline.js';
+import { registerDocumentSection } from '../config/export.js';
+import { endpointSection } from './document.js';
 import { endpointRoutes } from './routes.js';
 import { EndpointRuntime } from './runtime.js';
 import { EndpointService, ensureDefaultEndpoints } from './service.js';
@@ -42,6 +44,8 @@ export function createEndpoints(options: EndpointsOptions) {
   const { db, cache, pipeline, config, log } = options;
   const runtime = new EndpointRuntime({ db, cache, pipeline, log });
   const service = new EndpointService(db, runtime, { httpPort: config.port });
+  // The domain export/import file carries the endpoints too (section `endpoints`).
+  registerDocumentSection(endpointSection(config.port));
   return {
     runtime,
     service,

@@ -10,7 +10,12 @@ import { now, type Database } from '../../platform/db/index.js';
 import { HtError } from '../../platform/errors/index.js';
 import { newId } from '../../platform/ids/index.js';
 import { decodeHl7Buffer } from '../../formats/hl7v2/index.js';
-import { recordRevision, registerRevertHandler, type ConfigTransaction } from '../config/revisions.js';
+import {
+  recordRevision,
+  registerRevertHandler,
+  registerStateLoader,
+  type ConfigTransaction,
+} from '../config/revisions.js';
 import { allowlistError, normalizeAllowlist } from '../config/rules.js';
 import { isUniqueViolation } from '../config/store.js';
 import { EP } from '../permissions.js';
@@ -240,17 +245,40 @@ function normalPath(path: string): string {
 }
 
 /**
+ * What a domain import is about to write, seen by the checks as if it were already there: the topic and system codes
+ * of the domain afterwards, and the endpoints it creates or changes (they replace the stored ones with their id).
+ */
+export interface PendingConfiguration {
+  topicCodes: ReadonlySet<string>;
+  systemCodes: ReadonlySet<string>;
+  endpoints: EndpointState[];
+}
+
+/** The endpoints of a protocol as they are, or as they will be once `pending` is written. */
+async function endpointsAfter(
+  k: Executor,
+  protocol: EndpointProtocol,
+  pending: PendingConfiguration | undefined,
+): Promise<EndpointState[]> {
+  const stored = (await store.endpointsOf(k, protocol)).map(store.presentEndpoint);
+  if (!pending) return stored;
+  const replaced = new Map(pending.endpoints.filter((e) => e.protocol === protocol).map((e) => [e.id, e]));
+  return [...stored.filter((e) => !replaced.has(e.id)), ...replaced.values()];
+}
+
+/**
  * Checks an endpoint against the rest of the configuration: what it refers to exists in its domain, and no other
  * enabled MLLP endpoint (or the HTTP server) has its port, no other WebService endpoint its path.
  */
-async function checkAgainstConfiguration(
+export async function checkAgainstConfiguration(
   k: Executor,
   domain: DomainsTable,
   state: EndpointState,
   httpPort: number,
+  pending?: PendingConfiguration,
 ): Promise<void> {
   const topics = referencedTopics(state.protocol, state.settings);
-  const known = await store.existingTopicCodes(k, domain.id, topics);
+  const known = pending ? pending.topicCodes : await store.existingTopicCodes(k, domain.id, topics);
   const missingTopics = topics.filter((t) => !known.has(t));
   if (missingTopics.length > 0) {
     throw new HtError('HT_ENGINE_ENDPOINT_REFERENCE_INVALID', {
@@ -262,7 +290,9 @@ async function checkAgainstConfiguration(
   if (state.protocol === 'mllp') {
     const settings = state.settings as MllpEndpointSettings;
     if (settings.systemCode) {
-      const systems = await store.existingSystemCodes(k, domain.id, [settings.systemCode]);
+      const systems = pending
+        ? pending.systemCodes
+        : await store.existingSystemCodes(k, domain.id, [settings.systemCode]);
       if (!systems.has(settings.systemCode)) {
         throw new HtError('HT_ENGINE_ENDPOINT_REFERENCE_INVALID', {
           domain: domain.code,
@@ -278,9 +308,9 @@ async function checkAgainstConfiguration(
           owner: ' HTTP 服务 (the HTTP server)',
         });
       }
-      for (const other of await store.endpointsOf(k, 'mllp')) {
-        if (other.id === state.id || other.enabled !== 1) continue;
-        const port = (store.presentEndpoint(other).settings as Partial<MllpEndpointSettings>).port;
+      for (const other of await endpointsAfter(k, 'mllp', pending)) {
+        if (other.id === state.id || !other.enabled) continue;
+        const port = (other.settings as Partial<MllpEndpointSettings>).port;
         if (port === settings.port) {
           throw new HtError('HT_ENGINE_ENDPOINT_PORT_IN_USE', {
             port: settings.port,
@@ -291,9 +321,9 @@ async function checkAgainstConfiguration(
     }
   } else {
     const path = normalPath((state.settings as SoapEndpointSettings).path);
-    for (const other of await store.endpointsOf(k, 'soap')) {
+    for (const other of await endpointsAfter(k, 'soap', pending)) {
       if (other.id === state.id) continue;
-      const otherPath = (store.presentEndpoint(other).settings as Partial<SoapEndpointSettings>).path;
+      const otherPath = (other.settings as Partial<SoapEndpointSettings>).path;
       if (otherPath !== undefined && normalPath(otherPath) === path) {
         throw new HtError('HT_ENGINE_ENDPOINT_PATH_IN_USE', {
           path: (state.settings as SoapEndpointSettings).path,
@@ -315,7 +345,7 @@ function describeAddress(state: EndpointState): string {
 // ---- revisions and audit -------------------------------------------------------------------------------------------
 
 /** The object without its timestamps: what changed, for the audit entry. */
-function changes(before: EndpointState | null, after: EndpointState | null): Record<string, [unknown, unknown]> {
+export function changes(before: EndpointState | null, after: EndpointState | null): Record<string, [unknown, unknown]> {
   const strip = (s: EndpointState | null): Record<string, unknown> => {
     if (!s) return {};
     const { createdAt: _c, updatedAt: _u, ...rest } = s;
@@ -358,6 +388,12 @@ async function record(
 function refuse(zh: string, en: string): never {
   throw new HtError('HT_ENGINE_REVISION_NOT_REVERTIBLE', { reason: `${zh} (${en})` });
 }
+
+// An endpoint's current state exactly as its revisions keep it, for the revision a rollback writes.
+registerStateLoader('endpoint', async (k, id) => {
+  const row = await store.findEndpoint(k, id);
+  return row ? store.presentEndpoint(row) : null;
+});
 
 // Rolling an endpoint revision back (配置回滚), run by the configuration API inside its transaction; the runtime
 // follows after the commit (it listens to the configuration cache, which reloads then).

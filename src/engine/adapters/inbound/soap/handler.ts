@@ -131,6 +131,12 @@ class AckReject extends Error {
 export class HipSoapHandler {
   constructor(private readonly deps: HipSoapHandlerDeps) {}
 
+  private domainTopic(domainCode: string, action: string): string | undefined {
+    const domain = this.deps.cache.domainByCode(domainCode);
+    const code = action.trim();
+    return domain && this.deps.cache.topic(domain.id, code) ? code : undefined;
+  }
+
   async handle(req: SoapHttpRequest): Promise<SoapHttpAnswer> {
     const lang = pickLang(req.acceptLanguage);
     const endpoint = this.deps.resolver.byPath(req.path);
@@ -188,7 +194,9 @@ export class HipSoapHandler {
 
     try {
       const system = await this.identify(req, endpoint, v3, v3Problem);
-      const topicCode = resolveTopicCode(soap.action, s.aliases);
+      // A national action (code, S-code or alias), else a topic of the endpoint's domain with exactly that code —
+      // the platform-defined (private) services of the catalogue are called that way, as are a hospital's own.
+      const topicCode = resolveTopicCode(soap.action, s.aliases) ?? this.domainTopic(endpoint.domainCode, soap.action);
       if (topicCode === undefined) {
         throw new AckReject('AR', new HtError('HT_SOAP_UNKNOWN_ACTION', { action: soap.action.slice(0, 128) }));
       }

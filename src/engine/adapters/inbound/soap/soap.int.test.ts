@@ -279,6 +279,17 @@ for (const dialect of dialectsUnderTest()) {
         expect(await messagesOf(sender.id)).toHaveLength(0);
       });
 
+      it('accepts a platform-defined service by the code of its topic in the domain', async () => {
+        const sender = await addSystem(t.hutong);
+        await addTopic(t.hutong, { code: 'DiagnosisInfoAdd', model: 'HL7V3' });
+        const id = newId();
+        const a = await post(app(), soapRequest('dotnet12', 'DiagnosisInfoAdd', sampleV3({ id }), 'escaped'), {
+          headers: bearer(sender.secret),
+        });
+        expect(resultV3(a).acknowledgement).toMatchObject({ typeCode: 'AA', targetMessageId: id });
+        expect(await messagesOf(sender.id)).toHaveLength(1);
+      });
+
       it('answers AR when the service has no topic in the domain, or its topic is disabled', async () => {
         const sender = await addSystem(t.hutong);
         const missing = await post(app(), soapRequest('dotnet12', 'S0023', sampleV3({ id: newId() }), 'escaped'), {
