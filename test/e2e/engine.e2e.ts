@@ -5,7 +5,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, startTestServer } from './harness.js';
+import { launchBrowser, newConsolePage, signInAsAdmin, startTestServer } from './harness.js';
 
 interface Received {
   method: string;
@@ -54,14 +54,11 @@ describe('engine console', () => {
     server = await startTestServer();
     receiver = await startReceiver();
     browser = await launchBrowser();
-    const context = await browser.newContext({
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-      viewport: { width: 1600, height: 1000 },
-    });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write']).catch(() => undefined);
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    page = await newConsolePage(browser);
+    await page
+      .context()
+      .grantPermissions(['clipboard-read', 'clipboard-write'])
+      .catch(() => undefined);
   });
 
   afterAll(async () => {
@@ -83,20 +80,7 @@ describe('engine console', () => {
   }
 
   it('signs in (changing the first-login password)', async () => {
-    await page.goto(url('/'));
-    await page.waitForURL(/\/login/);
-    await page.getByTestId('login-username').fill(server.adminUsername);
-    await page.getByTestId('login-password').fill(server.adminPassword);
-    await page.getByTestId('login-submit').click();
-    await page.waitForURL(/\/(change-password|overview)/);
-    if (page.url().includes('/change-password')) {
-      const password = 'Hutong#Engine-2025';
-      await page.getByTestId('current-password').fill(server.adminPassword);
-      await page.getByTestId('new-password').fill(password);
-      await page.getByTestId('confirm-password').fill(password);
-      await page.getByTestId('change-password-submit').click();
-      await page.waitForURL(/\/overview/);
-    }
+    await signInAsAdmin(page, server, 'Hutong#Engine-2025');
   });
 
   it('creates the publishing system and reads its secret once', async () => {

@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { createHutong } from '../../src/app.js';
 import { loadConfig } from '../../src/platform/config/index.js';
 
@@ -91,4 +91,32 @@ export function launchBrowser(): Promise<Browser> {
       '--no-first-run',
     ],
   });
+}
+
+/** A page in a zh-CN (Asia/Shanghai) browser context, as a hospital's operator sees the console. */
+export async function newConsolePage(
+  browser: Browser,
+  viewport: { width: number; height: number } = { width: 1600, height: 1000 },
+): Promise<Page> {
+  const context = await browser.newContext({ locale: 'zh-CN', timezoneId: 'Asia/Shanghai', viewport });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  return page;
+}
+
+/** Signs in as the first administrator, changing the generated password to `newPassword` on first sign-in. */
+export async function signInAsAdmin(page: Page, server: TestServer, newPassword: string): Promise<void> {
+  await page.goto(server.url);
+  await page.waitForURL(/\/login/);
+  await page.getByTestId('login-username').fill(server.adminUsername);
+  await page.getByTestId('login-password').fill(server.adminPassword);
+  await page.getByTestId('login-submit').click();
+  await page.waitForURL(/\/(change-password|overview)/);
+  if (page.url().includes('/change-password')) {
+    await page.getByTestId('current-password').fill(server.adminPassword);
+    await page.getByTestId('new-password').fill(newPassword);
+    await page.getByTestId('confirm-password').fill(newPassword);
+    await page.getByTestId('change-password-submit').click();
+    await page.waitForURL(/\/overview/);
+  }
 }

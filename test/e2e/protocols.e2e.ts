@@ -8,7 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, startTestServer } from './harness.js';
+import { launchBrowser, newConsolePage, signInAsAdmin, startTestServer } from './harness.js';
 
 const corpus = new URL('../../../shared/corpus/', import.meta.url);
 const HL7V2_BODY = readFileSync(new URL('hl7v2/fhir-converter/ADT-A01-01.hl7', corpus), 'utf8');
@@ -54,13 +54,7 @@ describe('wire protocols in the console', () => {
   beforeAll(async () => {
     server = await startTestServer();
     browser = await launchBrowser();
-    const context = await browser.newContext({
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-      viewport: { width: 1600, height: 1000 },
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    page = await newConsolePage(browser);
   });
 
   afterAll(async () => {
@@ -89,20 +83,7 @@ describe('wire protocols in the console', () => {
   }
 
   it('signs in and sets up a sender and HL7V2 / HL7V3 topics through the API', async () => {
-    await page.goto(url('/'));
-    await page.waitForURL(/\/login/);
-    await page.getByTestId('login-username').fill(server.adminUsername);
-    await page.getByTestId('login-password').fill(server.adminPassword);
-    await page.getByTestId('login-submit').click();
-    await page.waitForURL(/\/(change-password|overview)/);
-    if (page.url().includes('/change-password')) {
-      const password = 'Hutong#Protocols-2026';
-      await page.getByTestId('current-password').fill(server.adminPassword);
-      await page.getByTestId('new-password').fill(password);
-      await page.getByTestId('confirm-password').fill(password);
-      await page.getByTestId('change-password-submit').click();
-      await page.waitForURL(/\/overview/);
-    }
+    await signInAsAdmin(page, server, 'Hutong#Protocols-2026');
     const domains = await apiCall<{ items: { id: string; code: string }[] }>('GET', '/api/engine/domains');
     domainId = domains.items.find((d) => d.code === 'default')!.id;
     const system = await apiCall<{ system: { id: string }; secret: string }>('POST', '/api/engine/systems', {

@@ -3,7 +3,7 @@
 // follow 查看消息 to the topic's messages, and switch the console to English.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, startTestServer } from './harness.js';
+import { launchBrowser, newConsolePage, signInAsAdmin, startTestServer } from './harness.js';
 
 describe('interaction-service catalogue console', () => {
   let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -13,13 +13,7 @@ describe('interaction-service catalogue console', () => {
   beforeAll(async () => {
     server = await startTestServer({ seedServiceTopics: true });
     browser = await launchBrowser();
-    const context = await browser.newContext({
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-      viewport: { width: 1600, height: 1000 },
-    });
-    page = await context.newPage();
-    page.setDefaultTimeout(15_000);
+    page = await newConsolePage(browser);
   });
 
   afterAll(async () => {
@@ -32,20 +26,7 @@ describe('interaction-service catalogue console', () => {
   const count = async () => Number(/\d+/.exec((await page.getByTestId('services-count').textContent()) ?? '')?.[0]);
 
   it('signs in (changing the first-login password)', async () => {
-    await page.goto(url('/'));
-    await page.waitForURL(/\/login/);
-    await page.getByTestId('login-username').fill(server.adminUsername);
-    await page.getByTestId('login-password').fill(server.adminPassword);
-    await page.getByTestId('login-submit').click();
-    await page.waitForURL(/\/(change-password|overview)/);
-    if (page.url().includes('/change-password')) {
-      const password = 'Hutong#Services-2025';
-      await page.getByTestId('current-password').fill(server.adminPassword);
-      await page.getByTestId('new-password').fill(password);
-      await page.getByTestId('confirm-password').fill(password);
-      await page.getByTestId('change-password-submit').click();
-      await page.waitForURL(/\/overview/);
-    }
+    await signInAsAdmin(page, server, 'Hutong#Services-2025');
   });
 
   it('opens 服务目录 from the menu and lists the whole catalogue', async () => {

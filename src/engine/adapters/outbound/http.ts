@@ -1,8 +1,8 @@
 // Outbound HTTP(S): POST (or PUT/PATCH) the message to the subscriber's endpoint over a keep-alive connection pool
 // per endpoint, with a timeout and TLS options. A 2xx answer is a delivery; anything else is a failed attempt.
-import { readFileSync } from 'node:fs';
 import Type, { type Static } from 'typebox';
-import { Pool, errors as undiciErrors } from 'undici';
+import { errors as undiciErrors } from 'undici';
+import { headerValue, HttpPools, HttpTlsOptions } from './http-pool.js';
 import type { AdapterDescriptor, OutboundAdapter, OutboundRequest, OutboundResult } from '../types.js';
 
 export const HttpAdapterConfig = Type.Object(
@@ -14,17 +14,7 @@ export const HttpAdapterConfig = Type.Object(
     headers: Type.Optional(Type.Record(Type.String(), Type.String(), { description: '附加请求头 Extra headers' })),
     timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600_000, default: 30_000 })),
     maxConnections: Type.Optional(Type.Integer({ minimum: 1, maximum: 256, default: 16 })),
-    tls: Type.Optional(
-      Type.Object(
-        {
-          rejectUnauthorized: Type.Optional(Type.Boolean({ default: true })),
-          caFile: Type.Optional(Type.String({ description: 'PEM file of the CA to trust' })),
-          certFile: Type.Optional(Type.String({ description: 'client certificate (PEM) for mutual TLS' })),
-          keyFile: Type.Optional(Type.String({ description: 'client key (PEM) for mutual TLS' })),
-        },
-        { additionalProperties: false },
-      ),
-    ),
+    tls: Type.Optional(HttpTlsOptions),
     successStatus: Type.Optional(
       Type.Array(Type.Integer({ minimum: 100, maximum: 599 }), {
         description: 'statuses counted as delivered (default 2xx)',
@@ -49,7 +39,7 @@ export const httpAdapterDescriptor: AdapterDescriptor = {
 const EXCERPT = 2000;
 
 export class HttpOutboundAdapter implements OutboundAdapter {
-  private readonly pools = new Map<string, Pool>();
+  private readonly pools = new HttpPools();
 
   timeoutMs(config: Record<string, unknown>): number {
     return (config as HttpAdapterConfig).timeoutMs ?? 30_000;
@@ -60,7 +50,7 @@ export class HttpOutboundAdapter implements OutboundAdapter {
     const url = new URL(config.url);
     const timeout = this.timeoutMs(raw);
     try {
-      const res = await this.pool(config, url).request({
+      const res = await this.pools.get(url, config.tls, config.maxConnections ?? 16).request({
         path: url.pathname + url.search,
         method: config.method ?? 'POST',
         headers: {
@@ -110,7 +100,7 @@ export class HttpOutboundAdapter implements OutboundAdapter {
     const config = raw as HttpAdapterConfig;
     const url = new URL(config.url);
     try {
-      const res = await this.pool(config, url).request({
+      const res = await this.pools.get(url, config.tls, config.maxConnections ?? 16).request({
         path: url.pathname + url.search,
         method: 'OPTIONS',
         headersTimeout: Math.min(this.timeoutMs(raw), 10_000),
@@ -124,36 +114,6 @@ export class HttpOutboundAdapter implements OutboundAdapter {
   }
 
   async close(): Promise<void> {
-    const pools = [...this.pools.values()];
-    this.pools.clear();
-    await Promise.all(pools.map((p) => p.close().catch(() => undefined)));
+    await this.pools.close();
   }
-
-  private pool(config: HttpAdapterConfig, url: URL): Pool {
-    const key = JSON.stringify([url.origin, config.tls ?? null, config.maxConnections ?? 16]);
-    let pool = this.pools.get(key);
-    if (!pool) {
-      const tls = config.tls;
-      pool = new Pool(url.origin, {
-        connections: config.maxConnections ?? 16,
-        keepAliveTimeout: 30_000,
-        ...(url.protocol === 'https:'
-          ? {
-              connect: {
-                rejectUnauthorized: tls?.rejectUnauthorized ?? true,
-                ...(tls?.caFile ? { ca: readFileSync(tls.caFile) } : {}),
-                ...(tls?.certFile ? { cert: readFileSync(tls.certFile) } : {}),
-                ...(tls?.keyFile ? { key: readFileSync(tls.keyFile) } : {}),
-              },
-            }
-          : {}),
-      });
-      this.pools.set(key, pool);
-    }
-    return pool;
-  }
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -4,9 +4,8 @@
 // A delivery counts only when the peer took the message: HTTP ≥ 400 or a SOAP Fault fails the attempt with the
 // fault string, and (ackCheck, default on) the HIPMessageServerResult must be an HL7 V3 message whose
 // acknowledgement is AA/CA — AE/AR fail the attempt with the acknowledgementDetail text, so it is retried.
-import { readFileSync } from 'node:fs';
 import Type, { type Static } from 'typebox';
-import { Pool, errors as undiciErrors } from 'undici';
+import { errors as undiciErrors } from 'undici';
 import { findV3Service, parseV3 } from '../../../formats/hl7v3/index.js';
 import {
   buildSoapRequest,
@@ -18,6 +17,7 @@ import {
   type SoapVersion,
 } from '../../../formats/soap/index.js';
 import { getAttr, parseXmlSafe, walkElements } from '../../../formats/xml/index.js';
+import { headerValue, HttpPools, HttpTlsOptions } from './http-pool.js';
 import type { AdapterDescriptor, OutboundAdapter, OutboundRequest, OutboundResult } from '../types.js';
 
 const NAME = '^[A-Za-z_][A-Za-z0-9_.-]*$';
@@ -70,17 +70,7 @@ export const SoapAdapterConfig = Type.Object(
     headers: Type.Optional(Type.Record(Type.String(), Type.String(), { description: '附加请求头 Extra headers' })),
     timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 600_000, default: 30_000 })),
     maxConnections: Type.Optional(Type.Integer({ minimum: 1, maximum: 256, default: 16 })),
-    tls: Type.Optional(
-      Type.Object(
-        {
-          rejectUnauthorized: Type.Optional(Type.Boolean({ default: true })),
-          caFile: Type.Optional(Type.String({ description: 'PEM file of the CA to trust' })),
-          certFile: Type.Optional(Type.String({ description: 'client certificate (PEM) for mutual TLS' })),
-          keyFile: Type.Optional(Type.String({ description: 'client key (PEM) for mutual TLS' })),
-        },
-        { additionalProperties: false },
-      ),
-    ),
+    tls: Type.Optional(HttpTlsOptions),
   },
   { additionalProperties: false },
 );
@@ -181,7 +171,7 @@ export function judgeSoapAnswer(
 }
 
 export class SoapOutboundAdapter implements OutboundAdapter {
-  private readonly pools = new Map<string, Pool>();
+  private readonly pools = new HttpPools();
 
   timeoutMs(config: Record<string, unknown>): number {
     return (config as SoapAdapterConfig).timeoutMs ?? 30_000;
@@ -230,7 +220,7 @@ export class SoapOutboundAdapter implements OutboundAdapter {
       return { ok: false, error: `cannot build the SOAP request: ${(error as Error).message}`.slice(0, EXCERPT) };
     }
     try {
-      const res = await this.pool(config, url).request({
+      const res = await this.pools.get(url, config.tls, config.maxConnections ?? 16).request({
         path: url.pathname + url.search,
         method: 'POST',
         headers: {
@@ -289,7 +279,7 @@ export class SoapOutboundAdapter implements OutboundAdapter {
     let status: number;
     let text: string;
     try {
-      const res = await this.pool(config, url).request({
+      const res = await this.pools.get(url, config.tls, config.maxConnections ?? 16).request({
         path: wsdlUrl.pathname + wsdlUrl.search,
         method: 'GET',
         headers: { ...config.headers },
@@ -334,37 +324,6 @@ export class SoapOutboundAdapter implements OutboundAdapter {
   }
 
   async close(): Promise<void> {
-    const pools = [...this.pools.values()];
-    this.pools.clear();
-    await Promise.all(pools.map((p) => p.close().catch(() => undefined)));
+    await this.pools.close();
   }
-
-  /** One keep-alive pool per origin, TLS options and size (the same scheme as the HTTP adapter). */
-  private pool(config: SoapAdapterConfig, url: URL): Pool {
-    const key = JSON.stringify([url.origin, config.tls ?? null, config.maxConnections ?? 16]);
-    let pool = this.pools.get(key);
-    if (!pool) {
-      const tls = config.tls;
-      pool = new Pool(url.origin, {
-        connections: config.maxConnections ?? 16,
-        keepAliveTimeout: 30_000,
-        ...(url.protocol === 'https:'
-          ? {
-              connect: {
-                rejectUnauthorized: tls?.rejectUnauthorized ?? true,
-                ...(tls?.caFile ? { ca: readFileSync(tls.caFile) } : {}),
-                ...(tls?.certFile ? { cert: readFileSync(tls.certFile) } : {}),
-                ...(tls?.keyFile ? { key: readFileSync(tls.keyFile) } : {}),
-              },
-            }
-          : {}),
-      });
-      this.pools.set(key, pool);
-    }
-    return pool;
-  }
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
