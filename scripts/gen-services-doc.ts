@@ -81,6 +81,8 @@ export function generateServicesDoc(): string {
     '业务部分为 `controlActProcess/subject/<实体>/<字段>/@value`（查询为 `queryByParameter`），数组为 `<字段><item>…</item></字段>`。',
     '',
     'JSON 为规范形式：键为英文驼峰，日期时间保持 V3 格式（yyyyMMdd / yyyyMMddHHmmss），数值与布尔为 JSON 类型。',
+    '每个服务都可用 JSON 经 REST 调用（`POST /api/hip/<域>/<action>`，`Content-Type: application/json`），平台校验后转为标准 V3；',
+    '各服务的 JSON Schema 由 `GET /api/services/<action>/schema` 提供。',
     '',
     `共 ${defs.length} 个服务（标准 ${defs.filter((d) => d.standard).length} 个，平台定义 ${defs.filter((d) => !d.standard).length} 个）。`,
     '',

@@ -18,7 +18,7 @@ import './platform/http/types.js';
 import { newId } from './platform/ids/index.js';
 import { Metrics } from './platform/metrics/index.js';
 import { packageRoot, packageVersion } from './platform/package-info.js';
-import { ensureServiceTopics, serviceRoutes } from './services/index.js';
+import { ensureServiceTopics, serviceJsonConverter, serviceRoutes } from './services/index.js';
 import { createEngine } from './engine/index.js';
 import { createSystemModule } from './modules/system/index.js';
 
@@ -112,6 +112,7 @@ export async function createHutong(config: Config, options: CreateOptions = {}):
   await app.register(system.routes);
   await app.register(engine.routes);
   await app.register(async (services) => serviceRoutes(services));
+  engine.pipeline.addBodyConverter(serviceJsonConverter()); // 交互服务: canonical JSON → V3 at ingest
 
   // ---- API docs and the console ----
   await registerOpenApiUi(app);

@@ -13,45 +13,13 @@ import path from 'node:path';
 import pg from 'pg';
 import SQLite from 'better-sqlite3';
 import { fmt, load, sampleMessage } from '../lib/load.js';
-import { BENCH_ADMIN_PASSWORD, root, startChild, startHutong } from '../lib/processes.js';
+import { adminApi, type AdminApi as Api } from '../lib/api.js';
+import { root, startChild, startHutong } from '../lib/processes.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const seconds = Number(args[args.indexOf('--seconds') + 1]) || (quick ? 5 : 10);
 const PG_URL = process.env.HUTONG_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-interface Api {
-  base: string;
-  token: string;
-  call<T>(method: string, url: string, body?: unknown): Promise<T>;
-}
-
-async function adminApi(base: string): Promise<Api> {
-  const login = await fetch(`${base}api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: BENCH_ADMIN_PASSWORD }),
-  });
-  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-  const tokenRes = await fetch(`${base}api/profile/tokens`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie },
-    body: JSON.stringify({ name: 'bench' }),
-  });
-  const { token } = (await tokenRes.json()) as { token: string };
-  const call = async <T>(method: string, url: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${base}${url.replace(/^\//, '')}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    if (res.status >= 400) throw new Error(`${method} ${url}: ${res.status} ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  };
-  return { base, token, call };
-}
 
 async function configure(api: Api, subscriberPorts: number[]) {
   const domains = await api.call<{ items: { id: string; code: string }[] }>('GET', '/api/engine/domains');

@@ -11,7 +11,8 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { escapeXmlText } from '../../src/formats/xml/index.js';
 import { fmt } from '../lib/load.js';
-import { BENCH_ADMIN_PASSWORD, root, startChild, startHutong } from '../lib/processes.js';
+import { adminApi } from '../lib/api.js';
+import { root, startChild, startHutong } from '../lib/processes.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -96,25 +97,9 @@ async function drive(url: string, headers: Record<string, string>, durationSecon
 }
 
 async function configureHutong(base: string): Promise<string> {
-  const login = await fetch(`${base}api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username: 'admin', password: BENCH_ADMIN_PASSWORD }),
-  });
-  if (login.status !== 200) throw new Error(`login failed: ${login.status} ${await login.text()}`);
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
-  const call = async <T>(method: string, url: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${base}${url}`, {
-      method,
-      headers: { cookie, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    if (res.status >= 400) throw new Error(`${method} ${url}: ${res.status} ${text}`);
-    return JSON.parse(text) as T;
-  };
-  const domains = await call<{ items: { id: string; code: string }[] }>('GET', 'api/engine/domains');
-  const domainId = domains.items.find((d) => d.code === 'default')!.id;
+  const api = await adminApi(base);
+  const call = api.call;
+  const domainId = await api.defaultDomainId();
   const his = await call<{ secret: string }>('POST', 'api/engine/systems', { domainId, code: 'HIS', name: 'HIS' });
   await call('POST', 'api/engine/topics', {
     domainId,

@@ -5,6 +5,15 @@ import './permissions.js';
 export { SP } from './permissions.js';
 export { serviceRoutes } from './routes.js';
 export { ensureServiceTopics } from './topics.js';
+export {
+  PLATFORM_DEVICE_ID,
+  SOURCE_FORMAT_HEADER,
+  serviceJsonConverter,
+  serviceJsonToV3,
+  v3AnswerToJson,
+} from './rest-json.js';
+export { MAX_JSON_PROBLEMS, serviceJsonSchema, validateServiceJson } from './catalogue/json-schema.js';
+export type { JsonSchema, ServiceJsonProblem } from './catalogue/json-schema.js';
 export type { EnsureTopicsResult } from './topics.js';
 export {
   EXAMPLE_HEADER,

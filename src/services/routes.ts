@@ -4,6 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { HtError } from '../platform/errors/index.js';
 import { getServiceDefinition, searchServices } from './catalogue/catalogue.js';
+import { serviceJsonSchema } from './catalogue/json-schema.js';
 import type { ServiceDefinition as Definition } from './catalogue/types.js';
 import { SP } from './permissions.js';
 import * as S from './schema.js';
@@ -55,6 +56,26 @@ export function serviceRoutes(app: FastifyInstance): void {
       const def = getServiceDefinition(request.params.action);
       if (!def) throw new HtError('HT_SERVICE_NOT_FOUND', { service: request.params.action });
       return present(def);
+    },
+  );
+
+  r.get(
+    '/api/services/:action/schema',
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: '交互服务 JSON 结构（JSON Schema）',
+        description: 'REST 调用（POST /api/hip/{domain}/{service}，application/json）时请求体须符合的 JSON Schema。',
+        params: S.ServiceParams,
+        response: { 200: S.ServiceJsonSchema, ...errors },
+      },
+    },
+    async (request) => {
+      request.ctx.require(SP.catalogueRead);
+      const def = getServiceDefinition(request.params.action);
+      if (!def) throw new HtError('HT_SERVICE_NOT_FOUND', { service: request.params.action });
+      return serviceJsonSchema(def);
     },
   );
 }

@@ -37,6 +37,11 @@ export type ServiceListQuery = Static<typeof ServiceListQuery>;
 
 export const ServiceParams = Type.Object({ action: Type.String({ minLength: 1, maxLength: 100 }) });
 
+/** A service's JSON Schema (draft 2020-12) — free-form here, see src/services/catalogue/json-schema.ts. */
+export const ServiceJsonSchema = Type.Record(Type.String(), Type.Unknown(), {
+  description: 'JSON Schema (draft 2020-12) of the canonical JSON',
+});
+
 const fieldProps = {
   key: Type.String(),
   label: Type.String(),

@@ -1,7 +1,8 @@
-// The path of one inbound message: decode → validate (when the topic asks) → route (each enabled subscription's
-// filter) → one group-committed transaction holding the message, its index fields and one delivery per matching
-// subscription → reply. The reply never precedes the commit. A duplicate (same system, same source message id within
-// the window) is answered with the original result and not routed again.
+// The path of one inbound message: convert (when a module's BodyConverter applies, e.g. canonical JSON → V3) →
+// decode → validate (when the topic asks) → route (each enabled subscription's filter) → one group-committed
+// transaction holding the message, its index fields and one delivery per matching subscription → reply. The reply
+// never precedes the commit. A duplicate (same system, same source message id within the window) is answered with
+// the original result and not routed again.
 import type { Insertable } from 'kysely';
 import { HtError } from '../../platform/errors/index.js';
 import { newId } from '../../platform/ids/index.js';
@@ -10,7 +11,7 @@ import type { EngineConfigCache, SubscriptionConfig, SystemConfig, TopicConfig }
 import type { AttemptsTable, DeliveriesTable, MessagesTable } from '../tables.js';
 import { ExpressionError, type MessageMeta, type Transforms } from '../transforms/index.js';
 import type { GroupCommitWriter } from '../writer.js';
-import type { Decoded, Decoders, ParsedBody } from './decode.js';
+import type { Decoded, Decoders, IndexFields, ParsedBody } from './decode.js';
 import type { IngestWrite, IngestWriteResult } from './store.js';
 
 export type InboundKind = 'rest' | 'http' | 'soap' | 'mllp' | 'resend' | 'internal';
@@ -30,6 +31,32 @@ export interface InboundMessage {
   resendKind?: 'message' | 'edit' | null;
   /** The body as the endpoint already parsed it (see ParsedBody), so it is not parsed twice. */
   parsed?: ParsedBody;
+  /** The caller's Accept header (REST), for converters that answer in the caller's form. */
+  accept?: string;
+}
+
+/**
+ * A body sent in another form than the topic's model, turned into the model before decoding (the interaction-service
+ * catalogue registers canonical JSON → HL7 V3). The converted body is what is stored, routed and indexed; a body the
+ * converter refuses is recorded as rejected like any decode failure.
+ */
+export interface BodyConverter {
+  /** The converted body, or null when this converter does not apply. Throws an HtError for a body it refuses. */
+  inbound(topic: TopicConfig, input: InboundMessage): ConvertedBody | null;
+}
+
+export interface ConvertedBody {
+  body: string;
+  contentType: string;
+  /** Recorded with the message (e.g. x-hutong-source-format). */
+  headers?: Record<string, string>;
+  /**
+   * Index values the converter knows for certain (it read them from named fields); they take precedence over what
+   * decoding the converted body guessed.
+   */
+  index?: Partial<Pick<IndexFields, 'patientId' | 'patientName' | 'visitNo' | 'orderNo' | 'applicationNo'>>;
+  /** A sync provider's answer in the caller's form (e.g. V3 → JSON); absent: passed through. */
+  answer?(answer: SyncAnswer): SyncAnswer;
 }
 
 export interface SyncAnswer {
@@ -89,7 +116,14 @@ export interface DeliveryHandoff {
 }
 
 export class IngestPipeline {
+  private readonly converters: BodyConverter[] = [];
+
   constructor(private readonly deps: PipelineDeps) {}
+
+  /** Registers a converter (modules do at start-up); the first that applies to a body converts it. */
+  addBodyConverter(converter: BodyConverter): void {
+    this.converters.push(converter);
+  }
 
   /** Resolves the topic or throws 404/409 with the protocol-neutral code. */
   topicFor(domainCode: string, topicCode: string): TopicConfig {
@@ -110,11 +144,32 @@ export class IngestPipeline {
     }
   }
 
-  async ingest(input: InboundMessage): Promise<IngestResult> {
-    const topic = this.topicFor(input.domainCode, input.topicCode);
-    this.checkPublisher(topic, input.system);
+  async ingest(original: InboundMessage): Promise<IngestResult> {
+    const topic = this.topicFor(original.domainCode, original.topicCode);
+    this.checkPublisher(topic, original.system);
     const messageId = newId();
     const receivedAt = new Date().toISOString();
+
+    let input = original;
+    let converted: ConvertedBody | null = null;
+    try {
+      for (const c of this.converters) {
+        converted = c.inbound(topic, original);
+        if (converted) break;
+      }
+    } catch (error) {
+      await this.recordRejected(topic, original, messageId, receivedAt, error);
+      throw error;
+    }
+    if (converted) {
+      const { parsed: _parsed, ...rest } = original;
+      input = {
+        ...rest,
+        body: converted.body,
+        contentType: converted.contentType,
+        headers: { ...original.headers, ...converted.headers },
+      };
+    }
 
     let decoded: Decoded;
     try {
@@ -122,6 +177,11 @@ export class IngestPipeline {
     } catch (error) {
       await this.recordRejected(topic, input, messageId, receivedAt, error);
       throw error;
+    }
+    if (converted?.index) {
+      for (const [key, value] of Object.entries(converted.index) as [keyof typeof converted.index, string][]) {
+        if (value) decoded.index[key] = value.slice(0, 200);
+      }
     }
     let validated: number | null = null;
     if (topic.validate && this.deps.validate) {
@@ -156,7 +216,11 @@ export class IngestPipeline {
     };
 
     const subscriptions = this.deps.cache.subscriptionsOf(topic.id).filter((s) => s.enabled);
-    if (topic.mode === 'sync') return this.ingestSync(topic, input, decoded, meta, subscriptions, validated);
+    if (topic.mode === 'sync') {
+      const result = await this.ingestSync(topic, input, decoded, meta, subscriptions, validated);
+      if (converted?.answer && result.sync) result.sync = converted.answer(result.sync);
+      return result;
+    }
 
     const deliveries: Insertable<DeliveriesTable>[] = [];
     const attempts: Insertable<AttemptsTable>[] = [];

@@ -54,6 +54,7 @@ export function inboundRoutes(app: FastifyInstance, deps: InboundRouteDeps): voi
       contentType: String(contentType),
       inbound: kind,
       sourceMessageId: typeof sourceId === 'string' && sourceId ? sourceId.slice(0, 128) : null,
+      ...(kind === 'rest' && request.headers.accept ? { accept: request.headers.accept } : {}),
     });
   };
 

@@ -260,6 +260,12 @@ export const messages = entries({
     en: 'Interaction service not found: {service}',
   },
   HT_SERVICE_DOMAIN_NOT_FOUND: { status: 404, zh: '域不存在：{domain}', en: 'Domain not found: {domain}' },
+  // REST calls with the canonical JSON (交互服务 JSON 调用)
+  HT_SERVICE_JSON_INVALID: {
+    status: 400,
+    zh: '交互服务 {service} 的 JSON 请求不合规（{count} 处）：{first}',
+    en: 'The JSON request for interaction service {service} is invalid ({count} problems): {firstEn}',
+  },
 
   // configuration
   HT_CONFIG_INVALID: { status: 500, zh: '配置有误：{problems}', en: 'Invalid configuration: {problems}' },

@@ -12,7 +12,15 @@ export const ProblemSchema = Type.Object(
     code: Type.String({ description: 'Stable error code, HT_…' }),
     message: Type.String({ description: 'Human-readable, in the language the client asked for' }),
     requestId: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({
+          path: Type.String(),
+          message: Type.String(),
+          messageEn: Type.Optional(Type.String({ description: 'the same in English, where the check provides it' })),
+        }),
+      ),
+    ),
   },
   { $id: 'Problem', title: 'Problem' },
 );
