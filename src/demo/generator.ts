@@ -204,12 +204,18 @@ function todayStamp(): string {
   return v3Time().slice(2, 8);
 }
 
-/** yyyyMMddHHmmss in local time, as V3 and HL7 v2 timestamps are written. */
+/** The hospital's wall clock: China Standard Time (UTC+8, no daylight saving), whatever the server's time zone. */
+export function beijing(date = new Date()): Date {
+  return new Date(date.getTime() + 8 * 3600_000);
+}
+
+/** yyyyMMddHHmmss in Beijing time, as V3 and HL7 v2 timestamps are written by Chinese hospital systems. */
 export function v3Time(date = new Date()): string {
+  const d = beijing(date);
   const p = (n: number) => String(n).padStart(2, '0');
   return (
-    `${date.getFullYear()}${p(date.getMonth() + 1)}${p(date.getDate())}` +
-    `${p(date.getHours())}${p(date.getMinutes())}${p(date.getSeconds())}`
+    `${d.getUTCFullYear()}${p(d.getUTCMonth() + 1)}${p(d.getUTCDate())}` +
+    `${p(d.getUTCHours())}${p(d.getUTCMinutes())}${p(d.getUTCSeconds())}`
   );
 }
 
@@ -276,7 +282,7 @@ function valueByLabel(f: ServiceField, visit: Visit, now: string): string | unde
   return undefined;
 }
 
-/** How busy the hospital is at a local hour, 0–1: the morning clinic peak, a lunch dip, a quieter afternoon, nights. */
+/** How busy the hospital is at an hour of Beijing time, 0–1: the morning clinic peak, a lunch dip, a quieter afternoon, nights. */
 export const HOURLY_LOAD = [
   0.15, 0.1, 0.1, 0.1, 0.1, 0.15, 0.3, 0.6, 0.95, 1, 1, 0.85, 0.5, 0.6, 0.8, 0.8, 0.7, 0.55, 0.4, 0.35, 0.3, 0.25, 0.2,
   0.15,

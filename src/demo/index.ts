@@ -9,7 +9,7 @@ import { parseArgs } from 'node:util';
 import { createHutong, type Hutong } from '../app.js';
 import { loadConfig } from '../platform/config/index.js';
 import { getServiceDefinition } from '../services/index.js';
-import { createRandom, Hospital, HOURLY_LOAD } from './generator.js';
+import { beijing, createRandom, Hospital, HOURLY_LOAD } from './generator.js';
 import { startReceiver, type Receiver } from './receiver.js';
 import { configureDemo } from './setup.js';
 import { SYSTEMS, type SimContext, type SimSystem } from './systems.js';
@@ -120,7 +120,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<RunningDemo>
     };
     const tick = () => {
       if (stopped) return;
-      const load = options.dailyPattern === false ? 1 : HOURLY_LOAD[new Date().getHours()]!;
+      const load = options.dailyPattern === false ? 1 : HOURLY_LOAD[beijing().getUTCHours()]!;
       // At most 64 exchanges at once: a slow Hutong slows the hospital down instead of piling up requests.
       if (inFlight.size < 64) {
         const system = pickWeighted(senders, (s) => s.share);
