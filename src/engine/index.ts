@@ -9,6 +9,7 @@ import { HtError } from '../platform/errors/index.js';
 import { newId } from '../platform/ids/index.js';
 import type { Metrics } from '../platform/metrics/index.js';
 import { AdapterRegistry } from './adapters/index.js';
+import { createCluster } from './cluster.js';
 import { hipSoapRoutes } from './adapters/inbound/soap/index.js';
 import { EngineConfigCache } from './config/cache.js';
 import { configRoutes } from './config/routes.js';
@@ -20,7 +21,7 @@ import { Decoders } from './ingest/decode.js';
 import { registerFormatDecoders } from './ingest/format-decoders.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { inboundRoutes } from './ingest/routes.js';
-import { ingestBatchHandler } from './ingest/store.js';
+import { ingestBatchHandler, type IngestWrite, type IngestWriteResult } from './ingest/store.js';
 import { EngineMetrics } from './metrics.js';
 import { MessageService, messageRoutes } from './messages/index.js';
 import { MonitoringService, monitoringRoutes } from './monitoring/index.js';
@@ -29,7 +30,7 @@ import './permissions.js';
 import type { EngineTables } from './tables.js';
 import { Transforms } from './transforms/index.js';
 import { createTransformServices } from './transforms/module.js';
-import { GroupCommitWriter } from './writer.js';
+import { GroupCommitWriter, type EngineTransaction } from './writer.js';
 import type { Clock } from './dispatch/backoff.js';
 
 export { EP as EnginePermissions } from './permissions.js';
@@ -53,7 +54,24 @@ export function createEngine(options: EngineOptions) {
     db,
     db.dialect === 'postgres' ? { lanes: 3, dispatchKinds: ['claim', 'outcome'], dispatchLanes: 2 } : {},
   );
-  writer.handle('ingest', ingestBatchHandler(db));
+  const ingest = ingestBatchHandler(db);
+  // Other nodes (PostgreSQL) learn of new outbox work with one notification per batch; SQLite keeps the plain handler.
+  writer.handle(
+    'ingest',
+    db.notifier.distributed
+      ? async (trx: EngineTransaction, writes: IngestWrite[]): Promise<IngestWriteResult[]> => {
+          const results = await ingest(trx, writes);
+          const ids = new Set<string>();
+          for (const [i, w] of writes.entries()) {
+            if (results[i]?.duplicate) continue;
+            // Handed off to this node's dispatcher already (leased): nothing for the others.
+            for (const d of w.deliveries) if (!d.lease_owner) ids.add(d.subscription_id);
+          }
+          if (ids.size > 0) await cluster.workCommitted(trx, ids);
+          return results;
+        }
+      : ingest,
+  );
   writer.handle('outcome', outcomeHandler(db));
   const transforms = new Transforms();
   const decoders = new Decoders();
@@ -80,8 +98,11 @@ export function createEngine(options: EngineOptions) {
     onDead: (sub) => metrics.dead.inc(metrics.labels(sub, cache)),
   });
 
+  const cluster = createCluster({ db, nodeId: dispatcher.nodeId, cache, dispatcher, log });
+
   const configService = new ConfigService(db, cache, adapters, transforms, {
     onResume: () => void dispatcher.pollNow(),
+    inTransaction: (trx) => cluster.configChanged(trx),
   });
 
   const pipeline = new IngestPipeline({
@@ -159,6 +180,7 @@ export function createEngine(options: EngineOptions) {
     decoders,
     adapters,
     metrics,
+    cluster,
 
     routes: async (app: FastifyInstance) => {
       configRoutes(app, { service: configService });
@@ -197,6 +219,7 @@ export function createEngine(options: EngineOptions) {
       await tls.start();
       await endpoints.load();
       dispatcher.start();
+      await cluster.start();
       retention.startSchedule();
       return { firstStart };
     },
@@ -205,6 +228,7 @@ export function createEngine(options: EngineOptions) {
       // Listeners first: messages already received still need the writer to commit before their ACK.
       await endpoints.stop();
       await retention.stop();
+      cluster.stop();
       await dispatcher.stop();
       await writer.flush();
       await adapters.close();

@@ -12,6 +12,7 @@ export const ADMIN_PASSWORD = 'Admin#2026pass';
 
 export interface TestApp {
   hutong: Hutong;
+  database: TestDatabase;
   config: Config;
   close(): Promise<void>;
   /** Signs in and returns a cookie header value. */
@@ -30,7 +31,27 @@ export async function startTestApp(
   overrides: Record<string, unknown> = {},
   options: { clock?: Clock } = {},
 ): Promise<TestApp> {
-  const database: TestDatabase = await dialect.open();
+  return startTestAppOn(await dialect.open(), overrides, options);
+}
+
+/**
+ * A second node of a cluster: another Hutong with its own connection pool on the first app's database and schema
+ * (`first.database.reopen()`). Closing it closes only its own connections; the first app drops the schema.
+ */
+export async function startSecondTestApp(
+  first: TestApp,
+  overrides: Record<string, unknown> = {},
+  options: { clock?: Clock } = {},
+): Promise<TestApp> {
+  const db = first.database.reopen();
+  return startTestAppOn({ db, reopen: () => first.database.reopen(), cleanup: () => db.close() }, overrides, options);
+}
+
+async function startTestAppOn(
+  database: TestDatabase,
+  overrides: Record<string, unknown>,
+  options: { clock?: Clock },
+): Promise<TestApp> {
   const config = loadConfig({
     env: {},
     file: '/dev/null',
@@ -77,6 +98,7 @@ export async function startTestApp(
   };
   return {
     hutong,
+    database,
     config,
     call,
     login,

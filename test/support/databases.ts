@@ -9,6 +9,8 @@ import { openDatabase, type Database, type DialectName } from '../../src/platfor
 export interface TestDatabase {
   db: Database;
   cleanup(): Promise<void>;
+  /** Another connection (pool) to the same database and schema — a second node of a cluster. Caller closes it. */
+  reopen(): Database;
 }
 
 export interface DialectUnderTest {
@@ -29,6 +31,7 @@ async function openSqliteForTest(): Promise<TestDatabase> {
   const db = openDatabase({ sqliteFile: path.join(dir, 'hutong.db') });
   return {
     db,
+    reopen: () => openDatabase({ sqliteFile: path.join(dir, 'hutong.db') }),
     cleanup: async () => {
       await db.close();
       rmSync(dir, { recursive: true, force: true });
@@ -45,6 +48,7 @@ async function openPostgresForTest(url: string): Promise<TestDatabase> {
   const db = openDatabase({ url, pgSchema: schema, poolSize: 5 });
   return {
     db,
+    reopen: () => openDatabase({ url, pgSchema: schema, poolSize: 5 }),
     cleanup: async () => {
       await db.close();
       const c = new pg.Client({ connectionString: url });

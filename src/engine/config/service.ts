@@ -5,7 +5,14 @@
 import type { Transaction } from 'kysely';
 import { diff, recordAudit } from '../../platform/audit/index.js';
 import type { RequestContext } from '../../platform/auth/context.js';
-import { fromJson, now, toFlag, type Database, type PlatformTables } from '../../platform/db/index.js';
+import {
+  fromJson,
+  now,
+  toFlag,
+  type AnyExecutor,
+  type Database,
+  type PlatformTables,
+} from '../../platform/db/index.js';
 import { HtError } from '../../platform/errors/index.js';
 import { hashSecret, newId, newSecret } from '../../platform/ids/index.js';
 import type { AdapterRegistry } from '../adapters/index.js';
@@ -62,6 +69,8 @@ import type { Executor, Paged } from './store.js';
 export interface ConfigServiceOptions {
   /** Called after a subscription may have become deliverable again (resume, enable, rollback, import). */
   onResume?: () => void;
+  /** Runs inside every configuration change's transaction, last (the cluster notifies the other nodes on commit). */
+  inTransaction?: (trx: AnyExecutor) => Promise<void>;
 }
 
 type AuditExecutor = Transaction<PlatformTables>;
@@ -100,7 +109,11 @@ export class ConfigService {
   ): Promise<R> {
     let result: R;
     try {
-      result = await this.db.transaction((raw) => fn(raw.withTables<EngineTables>(), raw));
+      result = await this.db.transaction(async (raw) => {
+        const r = await fn(raw.withTables<EngineTables>(), raw);
+        await this.options.inTransaction?.(raw);
+        return r;
+      });
     } catch (error) {
       // Two administrators creating the same code at once: the database's unique constraint decides.
       if (conflict && store.isUniqueViolation(error)) throw new HtError('HT_ENGINE_CONFLICT', conflict);

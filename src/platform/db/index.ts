@@ -9,9 +9,11 @@ import { Worker } from 'node:worker_threads';
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type RawBuilder, type SqlBool, type Transaction } from 'kysely';
 import pg from 'pg';
+import { localNotifier, pgNotifier, type Notifier } from './notify.js';
 import type { PlatformTables } from './tables.js';
 
 export type { PlatformTables } from './tables.js';
+export type { Notifier, NotificationListener } from './notify.js';
 export { sql } from 'kysely';
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -44,6 +46,11 @@ export interface Database<T = PlatformTables> {
     options?: { durable?: boolean },
   ): Promise<{ result: R; durable: Promise<void> }>;
   ping(): Promise<void>;
+  /**
+   * Cross-node notifications (LISTEN/NOTIFY on PostgreSQL; a no-op on SQLite, see notify.ts). Connects on the first
+   * `listen`; closed with the database.
+   */
+  readonly notifier: Notifier;
   close(): Promise<void>;
 }
 
@@ -115,6 +122,7 @@ function openSqlite(file: string, durability: 'fsync' | 'process'): Database {
     ping: async () => {
       await sql`select 1`.execute(kysely);
     },
+    notifier: localNotifier(),
     close: async () => {
       await checkpointer?.stop();
       await kysely.destroy();
@@ -275,6 +283,7 @@ function openPostgres(
   // A pool error (e.g. the server restarted) must not crash the process; the next query reconnects.
   pool.on('error', () => undefined);
   const kysely = new Kysely<PlatformTables>({ dialect: new PostgresDialect({ pool }) });
+  const notifier = pgNotifier({ url, schema, executor: kysely });
   return {
     kysely,
     dialect: 'postgres',
@@ -302,7 +311,11 @@ function openPostgres(
     ping: async () => {
       await sql`select 1`.execute(kysely);
     },
-    close: () => kysely.destroy(),
+    notifier,
+    close: async () => {
+      await notifier.close();
+      await kysely.destroy();
+    },
   };
 }
 
