@@ -4,8 +4,9 @@
 //   hutong_config  payload `<node id>` — sent inside every configuration transaction, so it arrives only on commit.
 //                  Every other node reloads its EngineConfigCache (reloads coalesce) and polls once, since a change
 //                  may have made deliveries due (resume, enable).
-//   hutong_work    payload `<node id>|<subscription id>,…` — one per ingest writer batch that created deliveries for
-//                  the outbox; every other node wakes its dispatcher for the subscriptions it knows.
+//   hutong_work    payload `<node id>|<subscription id>,…` — after commits that put deliveries in the outbox,
+//                  coalesced (at most one every 10 ms) and sent outside the ingest transactions; every other node
+//                  wakes its dispatcher for the subscriptions it knows.
 // A node ignores its own notifications (it already reacted). After the listening connection was lost and came back,
 // the node reloads its configuration and polls (a "resync": whatever was sent meanwhile is gone).
 // On SQLite there are no other nodes: nothing is sent or listened to, and the ingest path is untouched.
@@ -18,6 +19,8 @@ export const CONFIG_CHANNEL = 'hutong_config';
 export const WORK_CHANNEL = 'hutong_work';
 /** pg_notify accepts payloads below 8,000 bytes; ids are ASCII. */
 const MAX_PAYLOAD = 7_000;
+/** New work is announced at most this often (one notification for everything committed meanwhile). */
+const WORK_COALESCE_MS = 10;
 
 export interface ClusterDeps {
   db: Database;
@@ -33,6 +36,29 @@ export function createCluster({ db, nodeId, cache, dispatcher, log }: ClusterDep
   const notifier = db.notifier;
   const unlisten: (() => void)[] = [];
   let running = false;
+  const pendingWork = new Set<string>();
+  let workTimer: NodeJS.Timeout | undefined;
+
+  const flushWork = () => {
+    workTimer = undefined;
+    let ids: string[] = [];
+    let length = 0;
+    const send = (list: string[]) =>
+      notifier
+        .notify(WORK_CHANNEL, `${nodeId}|${list.join(',')}`)
+        .catch((error: unknown) => log.warn({ err: error }, 'cluster: work notification failed'));
+    for (const id of pendingWork) {
+      if (length + id.length + 1 > MAX_PAYLOAD - nodeId.length && ids.length > 0) {
+        void send(ids);
+        ids = [];
+        length = 0;
+      }
+      ids.push(id);
+      length += id.length + 1;
+    }
+    pendingWork.clear();
+    if (ids.length > 0) void send(ids);
+  };
 
   const refresh = () => {
     if (!running) return;
@@ -70,21 +96,16 @@ export function createCluster({ db, nodeId, cache, dispatcher, log }: ClusterDep
       if (notifier.distributed) await notifier.notify(CONFIG_CHANNEL, nodeId, trx);
     },
 
-    /** Inside an ingest batch's transaction: the other nodes wake these subscriptions once it commits. */
-    async workCommitted(trx: AnyExecutor, subscriptionIds: Iterable<string>): Promise<void> {
-      if (!notifier.distributed) return;
-      let ids: string[] = [];
-      let length = 0;
-      for (const id of subscriptionIds) {
-        if (length + id.length + 1 > MAX_PAYLOAD - nodeId.length && ids.length > 0) {
-          await notifier.notify(WORK_CHANNEL, `${nodeId}|${ids.join(',')}`, trx);
-          ids = [];
-          length = 0;
-        }
-        ids.push(id);
-        length += id.length + 1;
-      }
-      if (ids.length > 0) await notifier.notify(WORK_CHANNEL, `${nodeId}|${ids.join(',')}`, trx);
+    /**
+     * After a commit that put deliveries in the outbox: the other nodes wake these subscriptions. Coalesced into one
+     * notification every few milliseconds and sent outside the ingest transactions — a NOTIFY inside them would
+     * serialise their commits (PostgreSQL takes a global lock for it at commit). A wake-up is only a hint: a node that
+     * misses one finds the work at its next poll.
+     */
+    workCommitted(subscriptionIds: Iterable<string>): void {
+      if (!notifier.distributed || !running) return;
+      for (const id of subscriptionIds) pendingWork.add(id);
+      if (pendingWork.size > 0) workTimer ??= setTimeout(flushWork, WORK_COALESCE_MS);
     },
 
     /** Starts listening (resolves once the LISTENs are active, or their first attempt failed and is retried). */
@@ -98,6 +119,9 @@ export function createCluster({ db, nodeId, cache, dispatcher, log }: ClusterDep
 
     stop(): void {
       running = false;
+      if (workTimer) clearTimeout(workTimer);
+      workTimer = undefined;
+      pendingWork.clear();
       for (const off of unlisten.splice(0)) off();
     },
   };

@@ -21,7 +21,7 @@ import { Decoders } from './ingest/decode.js';
 import { registerFormatDecoders } from './ingest/format-decoders.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { inboundRoutes } from './ingest/routes.js';
-import { ingestBatchHandler, type IngestWrite, type IngestWriteResult } from './ingest/store.js';
+import { ingestBatchHandler } from './ingest/store.js';
 import { EngineMetrics } from './metrics.js';
 import { MessageService, messageRoutes } from './messages/index.js';
 import { MonitoringService, monitoringRoutes } from './monitoring/index.js';
@@ -30,7 +30,7 @@ import './permissions.js';
 import type { EngineTables } from './tables.js';
 import { Transforms } from './transforms/index.js';
 import { createTransformServices } from './transforms/module.js';
-import { GroupCommitWriter, type EngineTransaction } from './writer.js';
+import { GroupCommitWriter } from './writer.js';
 import type { Clock } from './dispatch/backoff.js';
 
 export { EP as EnginePermissions } from './permissions.js';
@@ -54,24 +54,7 @@ export function createEngine(options: EngineOptions) {
     db,
     db.dialect === 'postgres' ? { lanes: 3, dispatchKinds: ['claim', 'outcome'], dispatchLanes: 2 } : {},
   );
-  const ingest = ingestBatchHandler(db);
-  // Other nodes (PostgreSQL) learn of new outbox work with one notification per batch; SQLite keeps the plain handler.
-  writer.handle(
-    'ingest',
-    db.notifier.distributed
-      ? async (trx: EngineTransaction, writes: IngestWrite[]): Promise<IngestWriteResult[]> => {
-          const results = await ingest(trx, writes);
-          const ids = new Set<string>();
-          for (const [i, w] of writes.entries()) {
-            if (results[i]?.duplicate) continue;
-            // Handed off to this node's dispatcher already (leased): nothing for the others.
-            for (const d of w.deliveries) if (!d.lease_owner) ids.add(d.subscription_id);
-          }
-          if (ids.size > 0) await cluster.workCommitted(trx, ids);
-          return results;
-        }
-      : ingest,
-  );
+  writer.handle('ingest', ingestBatchHandler(db));
   writer.handle('outcome', outcomeHandler(db));
   const transforms = new Transforms();
   const decoders = new Decoders();
@@ -112,7 +95,11 @@ export function createEngine(options: EngineOptions) {
     transforms,
     validate: tls.modelValidator,
     dedupWindowMs: config.engine.dedupWindowMinutes * 60_000,
-    onRouted: (ids) => dispatcher.wake(ids),
+    onRouted: (ids) => {
+      dispatcher.wake(ids);
+      // Other nodes (PostgreSQL) hear of it too; the deliveries handed to this node's dispatcher are not in `ids`.
+      cluster.workCommitted(ids);
+    },
     handoff: {
       reserve: (sub) => dispatcher.reserve(sub),
       unreserve: (sub) => dispatcher.unreserve(sub),
