@@ -14,6 +14,10 @@ describe('docs/services.md', () => {
       '### 门诊挂号信息新增服务（OutPatientInfoAdd）',
       '| S 编码 | S0023 |',
       '### 单点登录对接服务（SingleSignOn）',
+      '## HL7 v2 映射',
+      '| ADT^A04 | 门诊挂号 | `OutPatientInfoAdd` |',
+      '### 门诊挂号信息新增服务（OutPatientInfoAdd）的 v2 字段来源',
+      '| patientId | 项目（PatientID） | 是 | PID-3 中类型（CX.5）为 PI 的标识，无则第一项（CX.1） |',
     ]) {
       expect(doc).toContain(s);
     }

@@ -19,6 +19,8 @@ import { newId } from './platform/ids/index.js';
 import { Metrics } from './platform/metrics/index.js';
 import { packageRoot, packageVersion } from './platform/package-info.js';
 import { ensureServiceTopics, serviceJsonConverter, serviceRoutes } from './services/index.js';
+import { serviceEventTopic, serviceHl7v2Converter } from './services/hl7v2/index.js';
+import { cdrAnswerer, cdrRoutes, cdrSubscriber, registerOriginatorHelper } from './services/cdr/index.js';
 import { createEngine } from './engine/index.js';
 import { createSystemModule } from './modules/system/index.js';
 
@@ -111,8 +113,19 @@ export async function createHutong(config: Config, options: CreateOptions = {}):
   });
   await app.register(system.routes);
   await app.register(engine.routes);
-  await app.register(async (services) => serviceRoutes(services));
+  await app.register(async (services) =>
+    serviceRoutes(services, { engine, db, defaultDomain: config.engine.defaultDomain }),
+  );
   engine.pipeline.addBodyConverter(serviceJsonConverter()); // 交互服务: canonical JSON → V3 at ingest
+  engine.pipeline.addBodyConverter(serviceHl7v2Converter()); // 交互服务: HL7 v2 → V3 at ingest
+  engine.endpoints.runtime.setEventTopic(serviceEventTopic()); // MLLP: ADT^A04 → OutPatientInfoAdd …
+  // 临床数据中心: keeps every service's entities inside the ingest transaction and answers the service queries.
+  if (config.services.cdr) {
+    engine.pipeline.addTransactionalSubscriber(cdrSubscriber(config.engine.defaultDomain));
+    engine.pipeline.addLocalAnswerer(cdrAnswerer(db, config.engine.defaultDomain));
+  }
+  registerOriginatorHelper(engine.transforms, db, config.engine.defaultDomain); // filter: 'HIS' in $originator()
+  await app.register(async (cdr) => cdrRoutes(cdr, db));
 
   // ---- API docs and the console ----
   await registerOpenApiUi(app);

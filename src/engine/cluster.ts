@@ -1,18 +1,25 @@
 // Several nodes on one PostgreSQL (docs/architecture.md, "Cluster"). Each node keeps the configuration in memory and
 // its dispatcher is woken by its own ingest; this module tells the other nodes, through the database's notifier
 // (LISTEN/NOTIFY, src/platform/db/notify.ts):
-//   hutong_config  payload `<node id>` — sent inside every configuration transaction, so it arrives only on commit.
-//                  Every other node reloads its EngineConfigCache (reloads coalesce) and polls once, since a change
-//                  may have made deliveries due (resume, enable).
+//   hutong_config  payload `<node id>|<scope>,<scope>,…` — sent inside every configuration transaction, so it arrives
+//                  only on commit. The scopes say what changed (src/engine/config/changes.ts): `config` (domains,
+//                  systems, topics, subscriptions) makes every other node reload its EngineConfigCache (reloads
+//                  coalesce) and poll once, since a change may have made deliveries due (resume, enable);
+//                  `transform:<id>`, `lookup:<id>`, `model:<code>`, `endpoint:<id>` reload exactly that cache
+//                  through the node's ConfigChanges (named transforms, one lookup table, one model, the endpoint
+//                  runtime). A payload too long for NOTIFY names the kinds only (`lookup` = every lookup table);
+//                  a bare `<node id>` (a node of the previous version) means `config`.
 //   hutong_work    payload `<node id>|<subscription id>,…` — after commits that put deliveries in the outbox,
 //                  coalesced (at most one every 10 ms) and sent outside the ingest transactions; every other node
 //                  wakes its dispatcher for the subscriptions it knows.
 // A node ignores its own notifications (it already reacted). After the listening connection was lost and came back,
-// the node reloads its configuration and polls (a "resync": whatever was sent meanwhile is gone).
+// the node reloads its configuration and every registered cache, and polls (a "resync": whatever was sent meanwhile
+// is gone).
 // On SQLite there are no other nodes: nothing is sent or listened to, and the ingest path is untouched.
 import type { FastifyBaseLogger } from 'fastify';
 import type { AnyExecutor, Database, NotificationListener } from '../platform/db/index.js';
 import type { EngineConfigCache } from './config/cache.js';
+import { CONFIG_SCOPE, groupScopes, type ConfigChanges, type ConfigScope } from './config/changes.js';
 import type { Dispatcher } from './dispatch/dispatcher.js';
 
 export const CONFIG_CHANNEL = 'hutong_config';
@@ -28,11 +35,33 @@ export interface ClusterDeps {
   cache: EngineConfigCache;
   dispatcher: Pick<Dispatcher, 'wake' | 'pollNow'>;
   log: FastifyBaseLogger;
+  /** The engine's other in-memory configuration: announced through this cluster, reloaded when others change it. */
+  changes?: ConfigChanges;
 }
 
 export type Cluster = ReturnType<typeof createCluster>;
 
-export function createCluster({ db, nodeId, cache, dispatcher, log }: ClusterDeps) {
+/** The hutong_config payload: who sent it and what changed (kinds only when the keys would not fit). */
+export function configPayload(nodeId: string, scopes: readonly ConfigScope[]): string {
+  const full = `${nodeId}|${scopes.join(',')}`;
+  if (full.length <= MAX_PAYLOAD) return full;
+  return `${nodeId}|${[...groupScopes(scopes).keys()].join(',')}`;
+}
+
+/** Reads a hutong_config payload (a bare node id, as older nodes send, means `config`). */
+export function readConfigPayload(payload: string): { sender: string; scopes: ConfigScope[] } {
+  const bar = payload.indexOf('|');
+  if (bar < 0) return { sender: payload, scopes: [CONFIG_SCOPE] };
+  return {
+    sender: payload.slice(0, bar),
+    scopes: payload
+      .slice(bar + 1)
+      .split(',')
+      .filter((scope) => scope !== ''),
+  };
+}
+
+export function createCluster({ db, nodeId, cache, dispatcher, log, changes }: ClusterDeps) {
   const notifier = db.notifier;
   const unlisten: (() => void)[] = [];
   let running = false;
@@ -60,16 +89,35 @@ export function createCluster({ db, nodeId, cache, dispatcher, log }: ClusterDep
     if (ids.length > 0) void send(ids);
   };
 
-  const refresh = () => {
+  const sendConfig = async (trx: AnyExecutor, scopes: readonly ConfigScope[]) => {
+    if (notifier.distributed && scopes.length > 0) {
+      await notifier.notify(CONFIG_CHANNEL, configPayload(nodeId, scopes), trx);
+    }
+  };
+  changes?.useTransport(sendConfig);
+
+  /** Reloads what another node changed (`'all'` after a resync). */
+  const refresh = (scopes: readonly ConfigScope[] | 'all') => {
     if (!running) return;
-    cache
-      .reload()
-      .then(() => (running ? dispatcher.pollNow() : undefined))
-      .catch((error: unknown) => log.error({ err: error }, 'cluster: configuration reload failed'));
+    const config = scopes === 'all' || scopes.some((scope) => scope === CONFIG_SCOPE);
+    if (config) {
+      cache
+        .reload()
+        .then(() => (running ? dispatcher.pollNow() : undefined))
+        .catch((error: unknown) => log.error({ err: error }, 'cluster: configuration reload failed'));
+    }
+    changes
+      ?.reload(scopes)
+      .catch((error: unknown) => log.error({ err: error, scopes }, 'cluster: reloading changed configuration failed'));
   };
 
   const onConfig: NotificationListener = (event) => {
-    if (event.resync || event.payload !== nodeId) refresh();
+    if (event.resync) {
+      refresh('all');
+      return;
+    }
+    const { sender, scopes } = readConfigPayload(event.payload);
+    if (sender !== nodeId) refresh(scopes);
   };
 
   const onWork: NotificationListener = (event) => {
@@ -91,9 +139,9 @@ export function createCluster({ db, nodeId, cache, dispatcher, log }: ClusterDep
     /** True when other nodes may be listening (PostgreSQL). */
     distributed: notifier.distributed,
 
-    /** Inside a configuration transaction: the other nodes reload once it commits. */
-    async configChanged(trx: AnyExecutor): Promise<void> {
-      if (notifier.distributed) await notifier.notify(CONFIG_CHANNEL, nodeId, trx);
+    /** Inside a configuration transaction: the other nodes reload `scopes` (default: `config`) once it commits. */
+    configChanged(trx: AnyExecutor, scopes: readonly ConfigScope[] = [CONFIG_SCOPE]): Promise<void> {
+      return sendConfig(trx, scopes);
     },
 
     /**

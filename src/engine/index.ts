@@ -12,6 +12,7 @@ import { AdapterRegistry } from './adapters/index.js';
 import { createCluster } from './cluster.js';
 import { hipSoapRoutes } from './adapters/inbound/soap/index.js';
 import { EngineConfigCache } from './config/cache.js';
+import { ConfigChanges } from './config/changes.js';
 import { configRoutes } from './config/routes.js';
 import { ConfigService } from './config/service.js';
 import { Dispatcher } from './dispatch/dispatcher.js';
@@ -61,7 +62,9 @@ export function createEngine(options: EngineOptions) {
   registerFormatDecoders(decoders);
   const adapters = new AdapterRegistry();
   const metrics = new EngineMetrics(options.metrics.registry, db, cache);
-  const tls = createTransformServices({ db, cache, transforms, decoders, log });
+  // Transforms, lookup tables, models and endpoints announce their changes here; the cluster carries them.
+  const changes = new ConfigChanges();
+  const tls = createTransformServices({ db, cache, transforms, decoders, log, changes });
 
   const dispatcher = new Dispatcher({
     db,
@@ -81,11 +84,11 @@ export function createEngine(options: EngineOptions) {
     onDead: (sub) => metrics.dead.inc(metrics.labels(sub, cache)),
   });
 
-  const cluster = createCluster({ db, nodeId: dispatcher.nodeId, cache, dispatcher, log });
+  const cluster = createCluster({ db, nodeId: dispatcher.nodeId, cache, dispatcher, log, changes });
 
   const configService = new ConfigService(db, cache, adapters, transforms, {
     onResume: () => void dispatcher.pollNow(),
-    inTransaction: (trx) => cluster.configChanged(trx),
+    changes,
   });
 
   const pipeline = new IngestPipeline({
@@ -132,7 +135,7 @@ export function createEngine(options: EngineOptions) {
   const messages = new MessageService(db, cache, writer, pipeline, dispatcher);
   const monitoring = new MonitoringService(db, cache, dispatcher);
   const retention = new RetentionService(db, writer, { log });
-  const endpoints = createEndpoints({ db, cache, pipeline, config, log });
+  const endpoints = createEndpoints({ db, cache, pipeline, config, log, changes });
 
   // Failed inbound authentication is audited, at most once a minute per address and reason, so a misconfigured
   // sender cannot flood the audit log.

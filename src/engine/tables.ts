@@ -99,7 +99,7 @@ export interface MessagesTable {
   system_id: string | null;
   source_message_id: string | null;
   received_at: string;
-  /** pending | delivered | failed | no_route | rejected | sync_ok | sync_failed */
+  /** pending | delivered | failed | no_route | answered | rejected | sync_ok | sync_failed */
   status: string;
   /** rest | http | soap | mllp | resend | internal */
   inbound: string;

@@ -4,6 +4,8 @@ import './permissions.js';
 
 export { SP } from './permissions.js';
 export { serviceRoutes } from './routes.js';
+export { ServiceConsole, TRY_BY_HEADER } from './console-routes.js';
+export type { ServiceConsoleDeps } from './console-routes.js';
 export { ensureServiceTopics } from './topics.js';
 export {
   PLATFORM_DEVICE_ID,

@@ -12,6 +12,7 @@ import { getServiceDefinition } from './catalogue/catalogue.js';
 import { validateServiceJson, type ServiceJsonProblem } from './catalogue/json-schema.js';
 import { jsonToV3, v3ToJson } from './catalogue/mapper.js';
 import type { ServiceDefinition } from './catalogue/types.js';
+import { queryResultService } from './cdr/bindings.js';
 
 /** Device id of the platform in the V3 headers it writes (receiver of converted requests). */
 export const PLATFORM_DEVICE_ID = 'HUTONG';
@@ -47,8 +48,8 @@ function refuse(def: ServiceDefinition, problems: ServiceJsonProblem[]): HtError
   );
 }
 
-/** The index values the JSON states for the service's index fields. */
-function indexOf(def: ServiceDefinition, json: Record<string, unknown>): ConvertedBody['index'] {
+/** The index values the JSON states for the service's index fields (also used by the HL7 v2 converter). */
+export function serviceIndexFields(def: ServiceDefinition, json: Record<string, unknown>): ConvertedBody['index'] {
   const out: NonNullable<ConvertedBody['index']> = {};
   for (const [name, key] of Object.entries(def.indexFields) as [keyof typeof out, string][]) {
     const v = json[key];
@@ -58,11 +59,9 @@ function indexOf(def: ServiceDefinition, json: Record<string, unknown>): Convert
   return out;
 }
 
-/** The service whose writing of the entity a query's answer carries (its 新增/注册 sibling), if any. */
+/** The service whose message shape a query's answer carries (its 新增/注册 sibling, or the status service). */
 function resultDefinition(def: ServiceDefinition): ServiceDefinition | undefined {
-  const prefix = def.action.replace(/(Query|Access|Retrieve)$/, '');
-  if (prefix === def.action) return undefined;
-  return getServiceDefinition(`${prefix}Add`) ?? getServiceDefinition(`${prefix}Register`);
+  return queryResultService(def)?.def;
 }
 
 /**
@@ -162,7 +161,7 @@ export function serviceJsonConverter(): BodyConverter {
         body: xml,
         contentType: 'application/xml; charset=utf-8',
         headers: { [SOURCE_FORMAT_HEADER]: 'json' },
-        index: indexOf(def, json as Record<string, unknown>),
+        index: serviceIndexFields(def, json as Record<string, unknown>),
       };
       // Plain HTTP (/http/…) passes a sync answer through unchanged, as for any topic.
       if (sync && input.inbound === 'rest' && !acceptsXmlOnly(input.accept))

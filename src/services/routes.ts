@@ -1,4 +1,5 @@
-// HTTP routes of the interaction-service catalogue (交互服务目录): read-only, schema in, catalogue call, out.
+// HTTP routes of the interaction-service catalogue (交互服务目录): read-only, schema in, catalogue call, out; then the
+// console's try-it and activity routes (console-routes.ts), which need the engine.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
@@ -6,6 +7,7 @@ import { HtError } from '../platform/errors/index.js';
 import { getServiceDefinition, searchServices } from './catalogue/catalogue.js';
 import { serviceJsonSchema } from './catalogue/json-schema.js';
 import type { ServiceDefinition as Definition } from './catalogue/types.js';
+import { serviceConsoleRoutes, type ServiceConsoleDeps } from './console-routes.js';
 import { SP } from './permissions.js';
 import * as S from './schema.js';
 
@@ -20,7 +22,7 @@ function present(d: Definition): Omit<Definition, 'v3Template'> {
   return rest;
 }
 
-export function serviceRoutes(app: FastifyInstance): void {
+export function serviceRoutes(app: FastifyInstance, consoleDeps: ServiceConsoleDeps): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   r.get(
@@ -78,4 +80,6 @@ export function serviceRoutes(app: FastifyInstance): void {
       return serviceJsonSchema(def);
     },
   );
+
+  serviceConsoleRoutes(app, consoleDeps);
 }

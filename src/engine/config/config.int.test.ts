@@ -285,7 +285,9 @@ for (const dialect of dialectsUnderTest()) {
       const topicId = res.body.id as string;
       expect([...(t.hutong.engine.cache.topicById(topicId)?.publishers ?? [])]).toEqual([his.id]);
 
-      const custom = await makeTopic(defaultDomain, 'lab.result-v2', { model: 'LabResultModel', mode: 'sync' });
+      // A custom model must be registered first; the topic then takes its registered spelling.
+      await created('POST', '/api/engine/models', { code: 'LabResultModel', name: '检验结果', kind: 'JSON' });
+      const custom = await makeTopic(defaultDomain, 'lab.result-v2', { model: 'labresultmodel', mode: 'sync' });
       const customTopic = await api('GET', `/api/engine/topics/${custom}`);
       expect(customTopic.body).toMatchObject({ model: 'LabResultModel', mode: 'sync', category: null });
 
@@ -350,6 +352,87 @@ for (const dialect of dialectsUnderTest()) {
       await api('DELETE', `/api/engine/subscriptions/${sub}`);
       expect((await api('DELETE', `/api/engine/topics/${topic}`)).status).toBe(204);
       expectError(await api('GET', `/api/engine/topics/${topic}`), 404, 'HT_ENGINE_TOPIC_NOT_FOUND');
+    });
+
+    // ---- references: a topic's model, a subscription's named transform -----------------------------------------------
+
+    it('refuses a topic model that is not registered, in either language, and a rollback back to one', async () => {
+      const body = { domainId: defaultDomain, code: 'LabResult', name: '检验结果', model: 'LabResultJson' };
+      const en = await t.call('POST', '/api/engine/topics', {
+        cookie: admin,
+        headers: { 'accept-language': 'en' },
+        body,
+      });
+      expectError(en, 400, 'HT_ENGINE_MODEL_UNKNOWN');
+      expect(en.body.message).toBe('Message model not found: LabResultJson (register it under Message models first)');
+      const zh = await api('POST', '/api/engine/topics', body);
+      expectError(zh, 400, 'HT_ENGINE_MODEL_UNKNOWN');
+      expect(zh.body.message).toBe('消息模型不存在：LabResultJson（请先在「消息模型」中登记）');
+      expect((await api('GET', `/api/engine/topics?domainId=${defaultDomain}`)).body.total).toBe(0);
+
+      const topic = await makeTopic(defaultDomain, 'LabResult');
+      expectError(
+        await api('PATCH', `/api/engine/topics/${topic}`, { model: 'LabResultJson' }),
+        400,
+        'HT_ENGINE_MODEL_UNKNOWN',
+      );
+      expect((await api('GET', `/api/engine/topics/${topic}`)).body.model).toBe('JSON');
+      await created('POST', '/api/engine/models', { code: 'LabResultJson', name: '检验结果 JSON', kind: 'JSON' });
+      const moved = await api('PATCH', `/api/engine/topics/${topic}`, { model: 'labresultjson' });
+      expect(moved.status, moved.raw).toBe(200);
+      expect(moved.body.model).toBe('LabResultJson');
+      expect(t.hutong.engine.cache.topicById(topic)?.model).toBe('LabResultJson');
+
+      // Back to JSON, the model deleted: rolling the move to JSON back would name a model that is gone.
+      await api('PATCH', `/api/engine/topics/${topic}`, { model: 'JSON' });
+      expect((await api('DELETE', '/api/engine/models/LabResultJson')).status).toBe(204);
+      const [toJson] = await revisionsOf(topic);
+      const refused = await api('POST', `/api/engine/revisions/${toJson.id}/rollback`);
+      expectError(refused, 409, 'HT_ENGINE_REVISION_NOT_REVERTIBLE');
+      expect(refused.body.message).toContain('LabResultJson');
+      // Changing something else of a topic never trips over its model.
+      expect((await api('PATCH', `/api/engine/topics/${topic}`, { name: '检验结果（新）' })).status).toBe(200);
+    });
+
+    it("refuses a subscription's transformRef that names no transform of its domain, and a rollback to one", async () => {
+      const lis = await makeSystem(defaultDomain, 'LIS');
+      const topic = await makeTopic(defaultDomain, 'LabResult');
+      const body = { topicId: topic, systemId: lis.id, name: 'push', adapter: 'http', adapterConfig: HOOK };
+      const en = await t.call('POST', '/api/engine/subscriptions', {
+        cookie: admin,
+        headers: { 'accept-language': 'en' },
+        body: { ...body, transformRef: 'to-lis' },
+      });
+      expectError(en, 400, 'HT_ENGINE_TRANSFORM_REF_UNKNOWN');
+      expect(en.body.message).toBe("Domain default has no named transform to-lis (the subscription's transformRef)");
+      // A transform of the same code in another domain does not count.
+      const other = await makeDomain('other');
+      await created('POST', '/api/engine/transforms', { domainId: other, code: 'to-lis', name: 'x', expression: '$' });
+      const zh = await api('POST', '/api/engine/subscriptions', { ...body, transformRef: 'to-lis' });
+      expectError(zh, 400, 'HT_ENGINE_TRANSFORM_REF_UNKNOWN');
+      expect(zh.body.message).toBe('域 default 中没有命名转换 to-lis（订阅的 transformRef）');
+
+      const transform = await created('POST', '/api/engine/transforms', {
+        domainId: defaultDomain,
+        code: 'to-lis',
+        name: '转 LIS',
+        expression: '{"id": patientId}',
+      });
+      const sub = await makeSubscription(topic, lis.id, { transformRef: 'to-lis' });
+      expectError(
+        await api('PATCH', `/api/engine/subscriptions/${sub}`, { transformRef: 'nope' }),
+        400,
+        'HT_ENGINE_TRANSFORM_REF_UNKNOWN',
+      );
+      expect((await api('GET', `/api/engine/subscriptions/${sub}`)).body.transformRef).toBe('to-lis');
+
+      // The reference dropped, the transform deleted: rolling the drop back would name a transform that is gone.
+      expect((await api('PATCH', `/api/engine/subscriptions/${sub}`, { transformRef: null })).status).toBe(200);
+      expect((await api('DELETE', `/api/engine/transforms/${transform.id}`)).status).toBe(204);
+      const [dropped] = await revisionsOf(sub);
+      const refused = await api('POST', `/api/engine/revisions/${dropped.id}/rollback`);
+      expectError(refused, 409, 'HT_ENGINE_REVISION_NOT_REVERTIBLE');
+      expect(refused.body.message).toContain('to-lis');
     });
 
     // ---- subscriptions ---------------------------------------------------------------------------------------------
@@ -647,6 +730,7 @@ for (const dialect of dialectsUnderTest()) {
         indexFields: { patientId: 'PID-3.1' },
         category: '患者管理',
       });
+      await created('POST', '/api/engine/models', { code: 'LabOrderModel', name: '检验申请', kind: 'JSON' });
       await makeTopic(src, 'LabOrder', { model: 'LabOrderModel', mode: 'sync' });
       const sub = await makeSubscription(adt, lis.id, {
         name: '入院通知',
@@ -692,13 +776,14 @@ for (const dialect of dialectsUnderTest()) {
         dryRun: true,
       });
       expect(dry.status, dry.raw).toBe(200);
-      expect(dry.body).toEqual({ created: 5, updated: 0, unchanged: 0, problems: [] });
+      // The custom model LabOrderModel is in the file too; models are shared by all domains, so it is unchanged.
+      expect(dry.body).toEqual({ created: 5, updated: 0, unchanged: 1, problems: [] });
       expect((await api('GET', `/api/engine/domains/${dst}`)).body).toMatchObject({ systemCount: 0, topicCount: 0 });
       expect((await api('GET', `/api/engine/revisions?domainId=${dst}`)).body.total).toBe(1); // its own create
 
       const real = await api('POST', `/api/engine/domains/${dst}/import`, { content: yaml.raw, format: 'yaml' });
       expect(real.status, real.raw).toBe(200);
-      expect(real.body).toEqual({ created: 5, updated: 0, unchanged: 0, problems: [] });
+      expect(real.body).toEqual({ created: 5, updated: 0, unchanged: 1, problems: [] });
       const copy = JSON.parse((await api('GET', `/api/engine/domains/${dst}/export`)).raw);
       expect(content(copy)).toEqual(content(doc));
       expect(copy.domain.code).toBe('dst');
@@ -711,13 +796,13 @@ for (const dialect of dialectsUnderTest()) {
 
       // Importing the same again changes nothing; a changed name is one update.
       const again = await api('POST', `/api/engine/domains/${dst}/import`, { content: json.raw, format: 'json' });
-      expect(again.body).toEqual({ created: 0, updated: 0, unchanged: 5, problems: [] });
+      expect(again.body).toEqual({ created: 0, updated: 0, unchanged: 6, problems: [] });
       doc.systems[0].name = 'HIS 新名称';
       const changed = await api('POST', `/api/engine/domains/${dst}/import`, {
         content: JSON.stringify(doc),
         format: 'json',
       });
-      expect(changed.body).toEqual({ created: 0, updated: 1, unchanged: 4, problems: [] });
+      expect(changed.body).toEqual({ created: 0, updated: 1, unchanged: 5, problems: [] });
       const audit = await api('GET', `/api/system/audit?action=engine.domain.import&objectId=${dst}`);
       expect(audit.body.total).toBe(3);
       expect((await api('GET', `/api/system/audit?action=engine.domain.export&objectId=${src}`)).body.total).toBe(2);

@@ -2,9 +2,11 @@
 // topics (publishers by system code) and subscriptions (topic and system by code), as JSON or YAML. Import matches
 // by code — systems and topics by their code, subscriptions by topic, system and name — checks everything first
 // (schema, references, IP allowlists, adapter configurations, expressions) and only then plans the writes.
-// Configuration kept by other modules (inbound endpoints …) joins the document as a section they register
-// (registerDocumentSection): this folder never imports them. A section absent from a file is left alone, so files
-// exported before a section existed still import.
+// Configuration kept by other modules joins the document as a section they register (registerDocumentSection):
+// `models` (custom message models the domain's topics use, with their schemas), `transforms` (named transforms),
+// `lookups` (lookup tables with their entries), `endpoints` (inbound endpoints). This folder never imports them. A
+// section absent from a file is left alone, so files exported before a section existed still import. Topics' models
+// and subscriptions' transformRef must name a model / named transform that exists, or that the same file brings.
 import Type, { type TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
@@ -14,6 +16,7 @@ import { newId } from '../../platform/ids/index.js';
 import type { AdapterRegistry } from '../adapters/index.js';
 import type { DomainsTable, SubscriptionsTable, SystemsTable, TopicsTable } from '../tables.js';
 import type { Transforms } from '../transforms/index.js';
+import { modelCodes, resolveModel, transformCodes, unknownModel, unknownTransformRef } from './references.js';
 import type { ConfigTransaction } from './revisions.js';
 import {
   DEFAULTS,
@@ -43,6 +46,8 @@ import type { Executor } from './store.js';
 /** What a section's planning may use besides the database: the codes that exist once the import is written. */
 export interface SectionContext {
   lang: Lang;
+  /** Checks JSONata expressions as the configuration API does. */
+  transforms: Transforms;
   /** Topic codes of the domain after the import (existing ones and those in the document). */
   topicCodes: ReadonlySet<string>;
   /** System codes of the domain after the import (existing ones and those in the document). */
@@ -57,33 +62,49 @@ export interface SectionContext {
  * A part of the document owned by another module: how to export the domain's objects (no ids), how to plan an import
  * of them (checking as the module's API does, adding problems instead of throwing) and how to write one planned
  * object. The configuration service writes its revision (entity type `entityType`, action 'import') and its audit
- * entry (engine.<entityType>.import), and reloads the configuration cache after the commit.
+ * entry (engine.<entityType>.import), announces the change to the other nodes (scope `<entityType>:<entity id>`,
+ * src/engine/config/changes.ts) and, after the commit, reloads the configuration cache and those scopes.
  */
-export interface DocumentSection<Item = unknown, State extends { id: string } = { id: string }> {
+export interface DocumentSection<Item = unknown, State extends object = { id: string }> {
   /** The document's field, e.g. 'endpoints'. */
   key: string;
   entityType: string;
   /** One item's schema (an object schema; unknown fields are refused). */
   itemSchema: TSchema;
   maxItems: number;
+  /**
+   * What the items are, for references from topics and subscriptions: their `code` is a message model (`model`) or a
+   * named transform of the domain (`transform`), so the rest of the same file may name it.
+   */
+  provides?: 'model' | 'transform';
   exportItems(k: Executor, domain: DomainsTable): Promise<Item[]>;
   plan(k: Executor, domain: DomainsTable, items: Item[], context: SectionContext): Promise<Planned<State>[]>;
   write(trx: ConfigTransaction, planned: Planned<State>): Promise<void>;
   /** The revision's and audit entry's summary, e.g. "导入接入端点 HIS-ADT". */
   summary(state: State): string;
+  /** The revision's entity id (default: the state's `id`; a model's is its code). */
+  entityId?(state: State): string;
+  /** The state as the revision keeps it, when that differs from the planned one (default: the planned state). */
+  revisionState?(state: State): object;
 }
 
 // Sections differ in their item types; the registry keeps them side by side.
 /** A registered section seen from the import: its items are checked against `itemSchema` before it gets them. */
-type AnySection = DocumentSection;
+type AnySection = DocumentSection<unknown, object>;
 
 const sections = new Map<string, AnySection>();
 
 /** Adds (or replaces: the latest registration wins) a section of the domain document. */
-export function registerDocumentSection<Item, State extends { id: string }>(
-  section: DocumentSection<Item, State>,
-): void {
+export function registerDocumentSection<Item, State extends object>(section: DocumentSection<Item, State>): void {
   sections.set(section.key, section as unknown as AnySection);
+}
+
+/** The id a planned object of `section` is kept under in revisions. */
+export function sectionEntityId(section: AnySection, state: object): string {
+  if (section.entityId) return section.entityId(state);
+  const id = (state as { id?: unknown }).id;
+  if (typeof id !== 'string') throw new Error(`document section ${section.key}: the planned state has no id`);
+  return id;
 }
 
 export function documentSections(): AnySection[] {
@@ -237,6 +258,12 @@ export function parseDocument(
   return { doc: problems.length === 0 ? (value as DomainDocument) : null, problems };
 }
 
+/** An item's `code`, when it has one (items of the sections that provide models and transforms do). */
+function codeOf(item: unknown): string | undefined {
+  const code = item !== null && typeof item === 'object' ? (item as { code?: unknown }).code : undefined;
+  return typeof code === 'string' ? code : undefined;
+}
+
 /** "/systems/2/code" → "systems[2].code". */
 function pointerToPath(pointer: string): string {
   if (pointer === '') return '(document)';
@@ -261,7 +288,7 @@ export interface ImportPlan {
   topics: Planned<TopicState>[];
   subscriptions: Planned<SubscriptionState>[];
   /** The registered sections present in the document, in registration order. */
-  sections: { section: AnySection; planned: Planned<{ id: string }>[] }[];
+  sections: { section: AnySection; planned: Planned<object>[] }[];
 }
 
 export interface ImportChecks {
@@ -307,6 +334,16 @@ export async function planImport(
     topics.map((t) => t.id),
   );
   const plan: ImportPlan = { problems, systems: [], topics: [], subscriptions: [], sections: [] };
+
+  // What topics and subscriptions may refer to: what exists, and what the sections of the same file bring.
+  const provided = (kind: 'model' | 'transform') =>
+    documentSections()
+      .filter((section) => section.provides === kind && Array.isArray(doc[section.key]))
+      .flatMap((section) => (doc[section.key] as unknown[]).map(codeOf))
+      .filter((code): code is string => code !== undefined);
+  const [storedModels, storedTransforms] = await Promise.all([modelCodes(k), transformCodes(k, domain.id)]);
+  const knownModels = [...storedModels, ...provided('model')];
+  const knownTransforms = new Set([...storedTransforms, ...provided('transform')]);
 
   // Systems: matched by code; a new system has no secret until an administrator rotates one.
   const systemByCode = new Map<string, SystemsTable>(systems.map((s) => [s.code, s]));
@@ -362,6 +399,13 @@ export async function planImport(
     }
     const existing = topicByCode.get(t.code);
     const before = existing ? store.topicState(existing, publishers.get(existing.id) ?? []) : null;
+    // A topic keeping the model it has is not refused for it (as in the API, only a new model is checked).
+    let model = normalizeModel(t.model);
+    if (model !== existing?.model) {
+      const resolved = resolveModel(model, knownModels);
+      if (resolved === undefined) fromError(where, unknownModel(model));
+      else model = resolved;
+    }
     const after: TopicState = {
       id: existing?.id ?? newId(),
       domainId: domain.id,
@@ -369,7 +413,7 @@ export async function planImport(
       name: t.name,
       category: textOrNull(t.category),
       description: textOrNull(t.description),
-      model: normalizeModel(t.model),
+      model,
       mode: t.mode ?? 'async',
       validate: t.validate ?? false,
       enabled: t.enabled ?? true,
@@ -412,6 +456,7 @@ export async function planImport(
     }
     const filter = expressionOrNull(s.filter);
     const transform = expressionOrNull(s.transform);
+    const transformRef = expressionOrNull(s.transformRef);
     fromError(where, expressionError(checks.transforms, 'filter', filter));
     fromError(where, expressionError(checks.transforms, 'transform', transform));
     const backoffInitialMs = s.backoffInitialMs ?? DEFAULTS.backoffInitialMs;
@@ -427,8 +472,11 @@ export async function planImport(
       );
       continue;
     }
-    if (!topicId || !systemId) continue;
     const existing = matches[0];
+    if (transformRef !== null && transformRef !== existing?.transform_ref && !knownTransforms.has(transformRef)) {
+      fromError(where, unknownTransformRef(domain.code, transformRef));
+    }
+    if (!topicId || !systemId) continue;
     const before = existing ? store.presentSubscription(existing) : null;
     const after: SubscriptionState = {
       id: existing?.id ?? newId(),
@@ -440,7 +488,7 @@ export async function planImport(
       adapterConfig: s.adapterConfig,
       filter,
       transform,
-      transformRef: expressionOrNull(s.transformRef),
+      transformRef,
       maxAttempts: s.maxAttempts ?? DEFAULTS.maxAttempts,
       backoffInitialMs,
       backoffMaxMs,
@@ -457,6 +505,7 @@ export async function planImport(
   // Sections of other modules: they see the systems and topics as they will be once the import is written.
   const context: SectionContext = {
     lang,
+    transforms: checks.transforms,
     topicCodes: new Set(topicIdByCode.keys()),
     systemCodes: new Set(systemIdByCode.keys()),
     problem,

@@ -1,11 +1,13 @@
 // Rolling a configuration revision back (配置回滚) for domains, systems, topics and subscriptions: how to put each
 // back to the state kept in a revision, and how to read its current state. A rollback that would break something —
-// dependents still exist, the code is now taken, a referenced object is gone — is refused with the reason.
+// dependents still exist, the code is now taken, a referenced object is gone (a publisher, a topic's message model,
+// a subscription's named transform) — is refused with the reason.
 // Registered when this module loads (the service imports it).
 import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { now } from '../../platform/db/index.js';
 import { HtError } from '../../platform/errors/index.js';
+import { modelCodes, resolveModel, transformCodes } from './references.js';
 import { registerRevertHandler, stateLoaderFor } from './revisions.js';
 import { DomainState, SubscriptionState, SystemState, TopicState } from './schema.js';
 import * as store from './store.js';
@@ -146,6 +148,9 @@ registerRevertHandler('topic', async (trx, id, raw) => {
   if (taken && taken.id !== id) {
     refuse(`编码 ${state.code} 已被本域另一个主题使用`, `code ${state.code} is now used by another topic`);
   }
+  if (state.model !== current?.model && resolveModel(state.model, await modelCodes(trx)) === undefined) {
+    refuse(`消息模型 ${state.model} 已不存在`, `message model ${state.model} no longer exists`);
+  }
   // A publisher that is gone must not silently widen who may publish: refuse instead.
   const publishers = await store.findSystemsByIds(trx, state.publisherIds);
   for (const systemId of state.publisherIds) {
@@ -177,6 +182,10 @@ registerRevertHandler('subscription', async (trx, id, raw) => {
   ]);
   if (!topic || topic.domain_id !== state.domainId) refuse('订阅的主题已不存在', 'its topic no longer exists');
   if (!system || system.domain_id !== state.domainId) refuse('订阅的订户已不存在', 'its system no longer exists');
+  const ref = state.transformRef;
+  if (ref && ref !== current?.transform_ref && !(await transformCodes(trx, state.domainId)).includes(ref)) {
+    refuse(`命名转换 ${ref} 已不存在`, `named transform ${ref} no longer exists`);
+  }
   const row = store.subscriptionRow({ ...state, updatedAt: now() });
   if (current) await store.updateSubscription(trx, row);
   else await store.insertSubscription(trx, row);

@@ -5,14 +5,7 @@
 import type { Transaction } from 'kysely';
 import { diff, recordAudit } from '../../platform/audit/index.js';
 import type { RequestContext } from '../../platform/auth/context.js';
-import {
-  fromJson,
-  now,
-  toFlag,
-  type AnyExecutor,
-  type Database,
-  type PlatformTables,
-} from '../../platform/db/index.js';
+import { fromJson, now, toFlag, type Database, type PlatformTables } from '../../platform/db/index.js';
 import { HtError } from '../../platform/errors/index.js';
 import { hashSecret, newId, newSecret } from '../../platform/ids/index.js';
 import type { AdapterRegistry } from '../adapters/index.js';
@@ -20,6 +13,7 @@ import { EP } from '../permissions.js';
 import type { DomainsTable, EngineTables } from '../tables.js';
 import type { Transforms } from '../transforms/index.js';
 import type { EngineConfigCache } from './cache.js';
+import { CONFIG_SCOPE, scopeOfEntity, type ConfigChanges, type ConfigScope } from './changes.js';
 import {
   buildDocument,
   countPlan,
@@ -27,8 +21,10 @@ import {
   exportFileName,
   parseDocument,
   planImport,
+  sectionEntityId,
   serializeDocument,
 } from './export.js';
+import { requireModel, requireTransform } from './references.js';
 import { ENTITY_LABEL, loadState, type ConfigEntity } from './revert.js';
 import { recordRevision, revertHandlerFor, type ConfigTransaction, type RevisionInput } from './revisions.js';
 import {
@@ -69,8 +65,11 @@ import type { Executor, Paged } from './store.js';
 export interface ConfigServiceOptions {
   /** Called after a subscription may have become deliverable again (resume, enable, rollback, import). */
   onResume?: () => void;
-  /** Runs inside every configuration change's transaction, last (the cluster notifies the other nodes on commit). */
-  inTransaction?: (trx: AnyExecutor) => Promise<void>;
+  /**
+   * The engine's configuration changes: every change is announced inside its transaction (the cluster tells the other
+   * nodes on commit), and after a rollback or an import the other modules' objects it wrote are reloaded here.
+   */
+  changes?: ConfigChanges;
 }
 
 type AuditExecutor = Transaction<PlatformTables>;
@@ -101,17 +100,22 @@ export class ConfigService {
     return this.db.kysely.withTables<EngineTables>();
   }
 
-  /** One transaction for the change, its revision and its audit entry; the configuration reloads after commit. */
+  /**
+   * One transaction for the change, its revision and its audit entry; the configuration reloads after commit. `fn`
+   * adds to `scopes` what it wrote besides this module's objects (a rollback or import of a named transform, a lookup
+   * table …): the other nodes are told of all of it, and this node reloads it after the commit too.
+   */
   private async change<R>(
-    fn: (trx: ConfigTransaction, audit: AuditExecutor) => Promise<R>,
+    fn: (trx: ConfigTransaction, audit: AuditExecutor, scopes: Set<ConfigScope>) => Promise<R>,
     conflict?: { entity: string; code: string },
     referenced?: () => HtError,
   ): Promise<R> {
     let result: R;
+    const scopes = new Set<ConfigScope>([CONFIG_SCOPE]);
     try {
       result = await this.db.transaction(async (raw) => {
-        const r = await fn(raw.withTables<EngineTables>(), raw);
-        await this.options.inTransaction?.(raw);
+        const r = await fn(raw.withTables<EngineTables>(), raw, scopes);
+        await this.options.changes?.announce(raw, [...scopes]);
         return r;
       });
     } catch (error) {
@@ -122,6 +126,7 @@ export class ConfigService {
       throw error;
     }
     await this.cache.reload();
+    if (scopes.size > 1) await this.options.changes?.reload(scopes);
     return result;
   }
 
@@ -314,7 +319,7 @@ export class ConfigService {
       return { ...countPlan(plan), problems: plan.problems };
     }
     let subscriptionsChanged = false;
-    const result = await this.change(async (trx, audit) => {
+    const result = await this.change(async (trx, audit, scopes) => {
       const domain = await this.requireDomain(trx, id);
       const plan = await planImport(trx, domain, doc, checks);
       if (plan.problems.length > 0) throw importInvalid(plan.problems);
@@ -369,14 +374,18 @@ export class ConfigService {
         for (const p of planned) {
           if (p.kind === 'unchanged') continue;
           await section.write(trx, p);
+          const entityId = sectionEntityId(section, p.after);
+          const kept = (state: object | null) =>
+            state === null || !section.revisionState ? state : section.revisionState(state);
           await this.record(trx, audit, ctx, {
             ...base,
             entity: section.entityType,
-            id: p.after.id,
-            before: p.before,
-            after: p.after,
+            id: entityId,
+            before: kept(p.before),
+            after: kept(p.after),
             summary: section.summary(p.after),
           });
+          scopes.add(scopeOfEntity(section.entityType, entityId));
         }
       }
       const counts = countPlan(plan);
@@ -576,7 +585,7 @@ export class ConfigService {
         name: input.name,
         category: textOrNull(input.category),
         description: textOrNull(input.description),
-        model: normalizeModel(input.model),
+        model: await requireModel(trx, normalizeModel(input.model)),
         mode: input.mode ?? 'async',
         validate: input.validate ?? false,
         enabled: input.enabled ?? true,
@@ -613,7 +622,7 @@ export class ConfigService {
         name: input.name ?? before.name,
         category: input.category === undefined ? before.category : textOrNull(input.category),
         description: input.description === undefined ? before.description : textOrNull(input.description),
-        model: input.model === undefined ? before.model : normalizeModel(input.model),
+        model: await this.changedModel(trx, before.model, input.model),
         mode: input.mode ?? before.mode,
         validate: input.validate ?? before.validate,
         enabled: input.enabled ?? before.enabled,
@@ -666,6 +675,13 @@ export class ConfigService {
         summary: `删除主题 ${row.code}`,
       });
     });
+  }
+
+  /** The topic's model after an update: a new one must exist (a topic keeping its model is never refused for it). */
+  private async changedModel(k: Executor, current: string, input: string | undefined): Promise<string> {
+    if (input === undefined) return current;
+    const model = normalizeModel(input);
+    return model === current ? current : requireModel(k, model);
   }
 
   /** Publishers must be systems of the topic's own domain. */
@@ -737,6 +753,9 @@ export class ConfigService {
           domain: domain?.code ?? topic.domain_id,
         });
       }
+      const transformRef = expressionOrNull(input.transformRef);
+      if (transformRef !== null)
+        await requireTransform(trx, await this.requireDomain(trx, topic.domain_id), transformRef);
       const state: Subscription = {
         id,
         domainId: topic.domain_id,
@@ -744,7 +763,7 @@ export class ConfigService {
         systemId: system.id,
         name: input.name,
         ...draft,
-        transformRef: expressionOrNull(input.transformRef),
+        transformRef,
         maxAttempts: input.maxAttempts ?? DEFAULTS.maxAttempts,
         ordering: input.ordering ?? DEFAULTS.ordering,
         workers: input.workers ?? DEFAULTS.workers,
@@ -784,11 +803,16 @@ export class ConfigService {
         },
         { adapter: adapterChanged, filter: input.filter !== undefined, transform: input.transform !== undefined },
       );
+      const transformRef =
+        input.transformRef === undefined ? before.transformRef : expressionOrNull(input.transformRef);
+      if (transformRef !== null && transformRef !== before.transformRef) {
+        await requireTransform(trx, await this.requireDomain(trx, before.domainId), transformRef);
+      }
       const after: Subscription = {
         ...before,
         ...draft,
         name: input.name ?? before.name,
-        transformRef: input.transformRef === undefined ? before.transformRef : expressionOrNull(input.transformRef),
+        transformRef,
         maxAttempts: input.maxAttempts ?? before.maxAttempts,
         ordering: input.ordering ?? before.ordering,
         workers: input.workers ?? before.workers,
@@ -950,10 +974,11 @@ export class ConfigService {
     ctx.require(EP.configManage);
     let entityType = '';
     const revisionId = await this.change(
-      async (trx, audit) => {
+      async (trx, audit, scopes) => {
         const rev = await store.findRevision(trx, id);
         if (!rev) throw new HtError('HT_ENGINE_NOT_FOUND', { entity: ENTITY_LABEL.revision, id: String(id) });
         entityType = rev.entity_type;
+        scopes.add(scopeOfEntity(rev.entity_type, rev.entity_id));
         const handler = revertHandlerFor(rev.entity_type);
         if (!handler) {
           throw new HtError('HT_ENGINE_REVISION_NOT_REVERTIBLE', {

@@ -2,7 +2,7 @@
 // their table, API, runtime and status. The only file others import.
 //
 // Wiring (src/engine/index.ts):
-//   const endpoints = createEndpoints({ db, cache, pipeline, config, log });
+//   const endpoints = createEndpoints({ db, cache, pipeline, config, log, changes });
 //   routes: endpoints.routes(app);   start(): after cache.reload(), await endpoints.load();   stop(): first of all,
 //   await endpoints.stop();   app.ts start(): after the HTTP server listens, await engine.endpoints.start().
 // For the SOAP handler: endpoints.runtime.soapEndpointByPath(path) and endpoints.runtime.record(id, outcome, error).
@@ -10,6 +10,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from '../../platform/config/index.js';
 import type { Database } from '../../platform/db/index.js';
 import type { EngineConfigCache } from '../config/cache.js';
+import type { ConfigChanges } from '../config/changes.js';
 import type { IngestPipeline } from '../ingest/pipeline.js';
 import { registerDocumentSection } from '../config/export.js';
 import { endpointSection } from './document.js';
@@ -36,14 +37,20 @@ export interface EndpointsOptions {
   pipeline: IngestPipeline;
   config: Config;
   log: FastifyBaseLogger;
+  /**
+   * The engine's configuration changes: every endpoint change is announced to the other nodes (scope
+   * `endpoint:<id>`), and this node's listeners are brought in line when another node changed one.
+   */
+  changes?: ConfigChanges;
 }
 
 export type Endpoints = ReturnType<typeof createEndpoints>;
 
 export function createEndpoints(options: EndpointsOptions) {
-  const { db, cache, pipeline, config, log } = options;
+  const { db, cache, pipeline, config, log, changes } = options;
   const runtime = new EndpointRuntime({ db, cache, pipeline, log });
-  const service = new EndpointService(db, runtime, { httpPort: config.port });
+  const service = new EndpointService(db, runtime, { httpPort: config.port, changes });
+  changes?.register('endpoint', () => runtime.sync());
   // The domain export/import file carries the endpoints too (section `endpoints`).
   registerDocumentSection(endpointSection(config.port));
   return {

@@ -22,6 +22,7 @@ import { ipAllowed, LOOPBACK_ONLY } from '../ingest/system-auth.js';
 import type { EngineTables } from '../tables.js';
 import type { Endpoint, EndpointRuntimeState, EndpointStatus } from './schema.js';
 import type { EndpointRuntimeView } from './service.js';
+import type { Hl7Message } from '../../formats/hl7v2/index.js';
 import type { MllpEndpointSettings, SoapEndpointSettings } from './settings.js';
 import * as store from './store.js';
 
@@ -74,6 +75,7 @@ export class EndpointRuntime implements EndpointRuntimeView {
   private readonly counters = new Map<string, Counters>();
   private readonly listeners = new Map<string, ListenerEntry>();
   private readonly receiver: MllpReceiver;
+  private eventTopic: ((type: string, trigger: string, message: Hl7Message) => string | null) | undefined;
   private started = false;
   private chain: Promise<void> = Promise.resolve();
 
@@ -82,12 +84,21 @@ export class EndpointRuntime implements EndpointRuntimeView {
       pipeline: deps.pipeline,
       cache: deps.cache,
       systemByCode: (domainId, code) => this.systemByCode(domainId, code),
+      eventTopic: (type, trigger, message) => this.eventTopic?.(type, trigger, message) ?? null,
       onInternalError: (error, reference) =>
         deps.log.error({ err: error, reference }, 'MLLP message failed unexpectedly'),
     });
     deps.cache.onChange(() => {
       this.sync().catch((error: unknown) => deps.log.error({ err: error }, 'reloading inbound endpoints failed'));
     });
+  }
+
+  /**
+   * The topic for an HL7 v2 event no endpoint maps itself (its topicByEvent table wins): the interaction services
+   * register theirs at start-up (ADT^A04 → OutPatientInfoAdd …).
+   */
+  setEventTopic(resolve: (type: string, trigger: string, message: Hl7Message) => string | null): void {
+    this.eventTopic = resolve;
   }
 
   /** Starts a listener for every enabled MLLP endpoint (and keeps doing so as the configuration changes). */

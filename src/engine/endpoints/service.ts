@@ -1,7 +1,8 @@
 // 接入端点 (inbound endpoints): MLLP listeners and HIPMessageServer WebService endpoints, configured in the console.
 // Each operation checks its permission first, validates the settings against the protocol's schema and the rest of
 // the configuration (topics and systems exist in the domain, no port or path used twice, valid allowlists), then
-// writes the row, its configuration revision and its audit entry in one transaction. Listeners are restarted or
+// writes the row, its configuration revision and its audit entry in one transaction, which also announces the change
+// to the other nodes (scope `endpoint:<id>`: their listeners follow once it commits). Listeners are restarted or
 // stopped only after the commit. Rolling a revision back goes through the configuration API and the handler below.
 import { Value } from 'typebox/value';
 import { diff, recordAudit } from '../../platform/audit/index.js';
@@ -16,6 +17,7 @@ import {
   registerStateLoader,
   type ConfigTransaction,
 } from '../config/revisions.js';
+import { scopeOf, type ConfigChanges } from '../config/changes.js';
 import { allowlistError, normalizeAllowlist } from '../config/rules.js';
 import { isUniqueViolation } from '../config/store.js';
 import { EP } from '../permissions.js';
@@ -49,6 +51,8 @@ export interface EndpointRuntimeView {
 export interface EndpointServiceOptions {
   /** The HTTP server's port: an MLLP endpoint cannot take it (0: not known / any). */
   httpPort: number;
+  /** Where changes are announced to the other nodes (none: a single node, or a test). */
+  changes?: ConfigChanges | undefined;
 }
 
 export class EndpointService {
@@ -82,74 +86,84 @@ export class EndpointService {
     const id = newId();
     const at = now();
     const settings = checkSettings(input.protocol, input.settings);
-    await this.change(async (trx) => {
-      const domain = await requireDomain(trx, input.domainId);
-      if (await store.findEndpointByCode(trx, domain.id, input.code)) throw conflict(input.code);
-      const state: EndpointState = {
-        id,
-        domainId: domain.id,
-        code: input.code,
-        name: input.name,
-        protocol: input.protocol,
-        enabled: input.enabled ?? true,
-        settings,
-        createdAt: at,
-        updatedAt: at,
-      };
-      await checkAgainstConfiguration(trx, domain, state, this.options.httpPort);
-      await store.insertEndpoint(trx, store.endpointRow(state));
-      await record(trx, ctx, {
-        id,
-        domainId: domain.id,
-        action: 'create',
-        before: null,
-        after: state,
-        summary: `新建接入端点 ${state.code}（${state.protocol.toUpperCase()}${describeAddress(state)}）`,
-      });
-    }, input.code);
+    await this.change(
+      id,
+      async (trx) => {
+        const domain = await requireDomain(trx, input.domainId);
+        if (await store.findEndpointByCode(trx, domain.id, input.code)) throw conflict(input.code);
+        const state: EndpointState = {
+          id,
+          domainId: domain.id,
+          code: input.code,
+          name: input.name,
+          protocol: input.protocol,
+          enabled: input.enabled ?? true,
+          settings,
+          createdAt: at,
+          updatedAt: at,
+        };
+        await checkAgainstConfiguration(trx, domain, state, this.options.httpPort);
+        await store.insertEndpoint(trx, store.endpointRow(state));
+        await record(trx, ctx, {
+          id,
+          domainId: domain.id,
+          action: 'create',
+          before: null,
+          after: state,
+          summary: `新建接入端点 ${state.code}（${state.protocol.toUpperCase()}${describeAddress(state)}）`,
+        });
+      },
+      input.code,
+    );
     return this.get(ctx, id);
   }
 
   async update(ctx: RequestContext, id: string, input: UpdateEndpointBody): Promise<Endpoint> {
     ctx.require(EP.configManage);
-    await this.change(async (trx) => {
-      const before = store.presentEndpoint(await requireEndpoint(trx, id));
-      const domain = await requireDomain(trx, before.domainId);
-      const after: EndpointState = {
-        ...before,
-        code: input.code ?? before.code,
-        name: input.name ?? before.name,
-        enabled: input.enabled ?? before.enabled,
-        settings: input.settings
-          ? checkSettings(before.protocol, { ...before.settings, ...input.settings })
-          : before.settings,
-        updatedAt: now(),
-      };
-      if (after.code !== before.code && (await store.findEndpointByCode(trx, domain.id, after.code))) {
-        throw conflict(after.code);
-      }
-      // Switching an endpoint off never needs the checks; anything else is checked as a whole.
-      const onlyDisabling = !after.enabled && Object.keys(changes(before, after)).every((k) => k === 'enabled');
-      if (!onlyDisabling) await checkAgainstConfiguration(trx, domain, after, this.options.httpPort);
-      await store.updateEndpoint(trx, store.endpointRow(after));
-      const changed = changes(before, after);
-      const toggled = Object.keys(changed).length === 1 && 'enabled' in changed;
-      await record(trx, ctx, {
-        id,
-        domainId: domain.id,
-        action: 'update',
-        auditAction: toggled ? (after.enabled ? 'enable' : 'disable') : undefined,
-        before,
-        after,
-        summary: toggled ? `${after.enabled ? '启用' : '停用'}接入端点 ${before.code}` : `修改接入端点 ${before.code}`,
-      });
-    }, input.code);
+    await this.change(
+      id,
+      async (trx) => {
+        const before = store.presentEndpoint(await requireEndpoint(trx, id));
+        const domain = await requireDomain(trx, before.domainId);
+        const after: EndpointState = {
+          ...before,
+          code: input.code ?? before.code,
+          name: input.name ?? before.name,
+          enabled: input.enabled ?? before.enabled,
+          settings: input.settings
+            ? checkSettings(before.protocol, { ...before.settings, ...input.settings })
+            : before.settings,
+          updatedAt: now(),
+        };
+        if (after.code !== before.code && (await store.findEndpointByCode(trx, domain.id, after.code))) {
+          throw conflict(after.code);
+        }
+        // Switching an endpoint off never needs the checks; anything else is checked as a whole.
+        const onlyDisabling = !after.enabled && Object.keys(changes(before, after)).every((k) => k === 'enabled');
+        if (!onlyDisabling) await checkAgainstConfiguration(trx, domain, after, this.options.httpPort);
+        await store.updateEndpoint(trx, store.endpointRow(after));
+        const changed = changes(before, after);
+        const toggled = Object.keys(changed).length === 1 && 'enabled' in changed;
+        await record(trx, ctx, {
+          id,
+          domainId: domain.id,
+          action: 'update',
+          auditAction: toggled ? (after.enabled ? 'enable' : 'disable') : undefined,
+          before,
+          after,
+          summary: toggled
+            ? `${after.enabled ? '启用' : '停用'}接入端点 ${before.code}`
+            : `修改接入端点 ${before.code}`,
+        });
+      },
+      input.code,
+    );
     return this.get(ctx, id);
   }
 
   async remove(ctx: RequestContext, id: string): Promise<void> {
     ctx.require(EP.configManage);
-    await this.change(async (trx) => {
+    await this.change(id, async (trx) => {
       const before = store.presentEndpoint(await requireEndpoint(trx, id));
       await store.deleteEndpoint(trx, id);
       await record(trx, ctx, {
@@ -163,10 +177,16 @@ export class EndpointService {
     });
   }
 
-  /** One transaction for the change, its revision and its audit entry; listeners follow once it has committed. */
-  private async change(fn: (trx: ConfigTransaction) => Promise<void>, code?: string): Promise<void> {
+  /**
+   * One transaction for the change of endpoint `id`, its revision, its audit entry and its announcement to the other
+   * nodes; listeners follow once it has committed.
+   */
+  private async change(id: string, fn: (trx: ConfigTransaction) => Promise<void>, code?: string): Promise<void> {
     try {
-      await this.db.transaction((raw) => fn(raw.withTables<EngineTables>()));
+      await this.db.transaction(async (raw) => {
+        await fn(raw.withTables<EngineTables>());
+        await this.options.changes?.announce(raw, [scopeOf('endpoint', id)]);
+      });
     } catch (error) {
       // Two administrators creating the same code at once: the database's unique constraint decides.
       if (code && isUniqueViolation(error)) throw conflict(code);

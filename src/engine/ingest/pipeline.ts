@@ -10,7 +10,7 @@ import { toJson } from '../../platform/db/index.js';
 import type { EngineConfigCache, SubscriptionConfig, SystemConfig, TopicConfig } from '../config/cache.js';
 import type { AttemptsTable, DeliveriesTable, MessagesTable } from '../tables.js';
 import { ExpressionError, type MessageMeta, type Transforms } from '../transforms/index.js';
-import type { GroupCommitWriter } from '../writer.js';
+import type { EngineTransaction, GroupCommitWriter } from '../writer.js';
 import type { Decoded, Decoders, IndexFields, ParsedBody } from './decode.js';
 import type { IngestWrite, IngestWriteResult } from './store.js';
 
@@ -33,6 +33,8 @@ export interface InboundMessage {
   parsed?: ParsedBody;
   /** The caller's Accept header (REST), for converters that answer in the caller's form. */
   accept?: string;
+  /** Paging a REST caller asked for (`?page=&pageSize=`), for topics answered by the platform itself. */
+  paging?: { page: number; pageSize: number };
 }
 
 /**
@@ -57,6 +59,39 @@ export interface ConvertedBody {
   index?: Partial<Pick<IndexFields, 'patientId' | 'patientName' | 'visitNo' | 'orderNo' | 'applicationNo'>>;
   /** A sync provider's answer in the caller's form (e.g. V3 → JSON); absent: passed through. */
   answer?(answer: SyncAnswer): SyncAnswer;
+}
+
+/**
+ * An internal subscriber that works inside the ingest transaction (the clinical data repository): it sees every
+ * message of the topics it cares for before routing, and its writes commit — or the message is refused — together
+ * with the message itself. Resends (inbound 'resend') are not shown to it: a resend re-delivers, it does not happen
+ * again in the hospital.
+ */
+export interface TransactionalSubscriber {
+  /**
+   * The work for one decoded message, or null when the subscriber does not care for it. Throws an HtError for a
+   * message it refuses outright (missing key field, wrong type); the pipeline records it as rejected.
+   */
+  prepare(topic: TopicConfig, input: InboundMessage, decoded: Decoded): TransactionalWork | null;
+}
+
+export interface TransactionalWork {
+  /**
+   * Runs inside the ingest transaction before the message is written. Throws an HtError to refuse the message (an
+   * unknown reference, an illegal state transition): it must check everything before it writes anything, so a
+   * refusal leaves no trace but the message, recorded as rejected with the reason.
+   */
+  apply(trx: EngineTransaction, message: { id: string; receivedAt: string }): Promise<void>;
+  /** Writer lane key: all work of one subscriber goes through one lane, so its checks see each other's writes. */
+  lane: string;
+}
+
+/**
+ * Answers a synchronous topic itself when the topic has no provider subscription (the clinical data repository
+ * answers the interaction-service queries). Null: not this answerer's topic.
+ */
+export interface LocalAnswerer {
+  answer(topic: TopicConfig, input: InboundMessage, meta: MessageMeta): Promise<SyncAnswer | null>;
 }
 
 export interface SyncAnswer {
@@ -117,8 +152,20 @@ export interface DeliveryHandoff {
 
 export class IngestPipeline {
   private readonly converters: BodyConverter[] = [];
+  private readonly subscribers: TransactionalSubscriber[] = [];
+  private readonly answerers: LocalAnswerer[] = [];
 
   constructor(private readonly deps: PipelineDeps) {}
+
+  /** Registers an internal subscriber working inside the ingest transaction (modules do at start-up). */
+  addTransactionalSubscriber(subscriber: TransactionalSubscriber): void {
+    this.subscribers.push(subscriber);
+  }
+
+  /** Registers an answerer for sync topics without a provider (modules do at start-up). */
+  addLocalAnswerer(answerer: LocalAnswerer): void {
+    this.answerers.push(answerer);
+  }
 
   /** Registers a converter (modules do at start-up); the first that applies to a body converts it. */
   addBodyConverter(converter: BodyConverter): void {
@@ -215,6 +262,19 @@ export class IngestPipeline {
       },
     };
 
+    let work: TransactionalWork | null = null;
+    if (input.inbound !== 'resend' && this.subscribers.length > 0) {
+      try {
+        for (const s of this.subscribers) {
+          work = s.prepare(topic, input, decoded);
+          if (work) break;
+        }
+      } catch (error) {
+        await this.recordRejected(topic, input, messageId, receivedAt, error, decoded);
+        throw error;
+      }
+    }
+
     const subscriptions = this.deps.cache.subscriptionsOf(topic.id).filter((s) => s.enabled);
     if (topic.mode === 'sync') {
       const result = await this.ingestSync(topic, input, decoded, meta, subscriptions, validated);
@@ -283,6 +343,7 @@ export class IngestPipeline {
       ),
       deliveries,
       attempts,
+      ...(work ? { work } : {}),
     };
     if (input.system && sourceMessageId && !input.parentId) {
       write.dedup = {
@@ -293,11 +354,10 @@ export class IngestPipeline {
     }
     let written: IngestWriteResult;
     try {
-      written = await this.deps.writer.submit<IngestWriteResult>(
-        'ingest',
-        write,
-        write.dedup ? { key: `${write.dedup.systemId}\u0000${write.dedup.sourceMessageId}` } : {},
-      );
+      // Work of a transactional subscriber goes through its own lane (its checks must see each other's writes);
+      // copies of one message carry the same work, so duplicate suppression still meets them in one lane.
+      const key = work ? work.lane : write.dedup ? `${write.dedup.systemId}\u0000${write.dedup.sourceMessageId}` : null;
+      written = await this.deps.writer.submit<IngestWriteResult>('ingest', write, key ? { key } : {});
     } catch (error) {
       for (const h of handed) this.deps.handoff!.unreserve(h.sub);
       throw error;
@@ -312,6 +372,12 @@ export class IngestPipeline {
       };
       this.deps.onReceived?.(topic, 'duplicate');
       return result;
+    }
+    if (written.refused) {
+      // Refused inside the transaction (the CDR): recorded as rejected with the reason, nothing routed.
+      for (const h of handed) this.deps.handoff!.unreserve(h.sub);
+      this.deps.onReceived?.(topic, 'accepted');
+      throw written.refused;
     }
     for (const h of handed) this.deps.handoff!.deliver(h.sub, h.deliveryId, write.message);
     if (routed.size > 0) this.deps.onRouted(routed);
@@ -329,6 +395,37 @@ export class IngestPipeline {
     validated: number | null,
   ): Promise<IngestResult> {
     const provider = subscriptions.find((s) => !s.paused);
+    if (!provider && subscriptions.length === 0) {
+      // No provider configured: a module may answer the topic itself (the CDR answers the service queries).
+      for (const a of this.answerers) {
+        const answer = await a.answer(topic, input, meta);
+        if (!answer) continue;
+        const row = messageRow(
+          topic,
+          input,
+          meta.id,
+          meta.receivedAt,
+          'answered',
+          decoded,
+          meta.sourceMessageId,
+          // What the caller was answered, as the JSON the reply column holds (the body capped at 200 000 chars).
+          JSON.stringify({
+            statusCode: answer.statusCode,
+            contentType: answer.contentType,
+            body: answer.body.slice(0, 200_000),
+          }),
+          validated,
+          0,
+        );
+        await this.deps.writer.submit<IngestWriteResult>('ingest', {
+          message: row,
+          deliveries: [],
+          attempts: [],
+        } satisfies IngestWrite);
+        this.deps.onReceived?.(topic, 'sync');
+        return { messageId: meta.id, outcome: 'sync', routedTo: 0, sync: answer };
+      }
+    }
     if (!provider || !this.deps.syncCaller) throw new HtError('HT_ENGINE_NO_PROVIDER', { topic: topic.code });
     const delivery = newDelivery(meta.id, provider.id, meta.receivedAt);
     // Held by this request, not by the dispatcher: the lease keeps a dispatcher from taking it while we call.

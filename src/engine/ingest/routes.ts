@@ -13,6 +13,13 @@ const Params = Type.Object(
   { domain: Type.String({ maxLength: 64 }), topic: Type.String({ maxLength: 128 }) },
   { additionalProperties: false },
 );
+const Paging = Type.Object(
+  {
+    page: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: '查询结果页码（平台应答的查询）' })),
+    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: '每页条数（平台应答的查询）' })),
+  },
+  { additionalProperties: false },
+);
 const Accepted = Type.Object({
   messageId: Type.String(),
   status: Type.Union([Type.Literal('accepted'), Type.Literal('duplicate')]),
@@ -33,7 +40,10 @@ export function inboundRoutes(app: FastifyInstance, deps: InboundRouteDeps): voi
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
 
   const handle = async (
-    request: FastifyRequest<{ Params: { domain: string; topic: string } }>,
+    request: FastifyRequest<{
+      Params: { domain: string; topic: string };
+      Querystring: { page?: number; pageSize?: number };
+    }>,
     kind: 'rest' | 'http',
   ) => {
     let system;
@@ -55,6 +65,9 @@ export function inboundRoutes(app: FastifyInstance, deps: InboundRouteDeps): voi
       inbound: kind,
       sourceMessageId: typeof sourceId === 'string' && sourceId ? sourceId.slice(0, 128) : null,
       ...(kind === 'rest' && request.headers.accept ? { accept: request.headers.accept } : {}),
+      ...(request.query.page || request.query.pageSize
+        ? { paging: { page: request.query.page ?? 1, pageSize: request.query.pageSize ?? 20 } }
+        : {}),
     });
   };
 
@@ -77,6 +90,7 @@ export function inboundRoutes(app: FastifyInstance, deps: InboundRouteDeps): voi
           '接入系统以 API 令牌（Authorization: Bearer）或 HTTP Basic 认证。异步主题在消息落盘后返回消息 ID；同步主题返回服务提供方的应答。' +
           '可用 X-Message-Id 头传递发送方消息 ID，用于重复消息抑制。',
         params: Params,
+        querystring: Paging,
         response: { 202: Accepted, 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem, 413: Problem },
       },
     },
@@ -99,6 +113,7 @@ export function inboundRoutes(app: FastifyInstance, deps: InboundRouteDeps): voi
         tags: ['inbound'],
         summary: '发布消息（纯 HTTP）Publish over plain HTTP',
         params: Params,
+        querystring: Paging,
       },
     },
     async (request, reply) => {

@@ -1,10 +1,13 @@
 // Writing what arrived: one batch handler for the group-commit writer that checks duplicates for the whole batch
-// with one query, then inserts all messages and all their deliveries (and any attempts recorded at routing time,
-// e.g. a filter that failed) with one multi-row statement each.
+// with one query, lets a transactional subscriber (the CDR) do its work for each message in turn — a message it
+// refuses is written as rejected, without deliveries — then inserts all messages and all their deliveries (and any
+// attempts recorded at routing time, e.g. a filter that failed) with one multi-row statement each.
 import type { Insertable } from 'kysely';
 import type { Database } from '../../platform/db/index.js';
+import { HtError } from '../../platform/errors/index.js';
 import type { AttemptsTable, DeliveriesTable, MessagesTable } from '../tables.js';
 import type { EngineTransaction } from '../writer.js';
+import type { TransactionalWork } from './pipeline.js';
 
 export interface IngestWrite {
   message: Insertable<MessagesTable>;
@@ -12,10 +15,13 @@ export interface IngestWrite {
   attempts: Insertable<AttemptsTable>[];
   /** Suppress when the same system sent the same source message id since this time. */
   dedup?: { systemId: string; sourceMessageId: string; since: string };
+  /** A transactional subscriber's work for this message, done in the same transaction. */
+  work?: TransactionalWork;
 }
 
 export type IngestWriteResult =
-  { duplicate: false } | { duplicate: true; originalId: string; originalReply: string | null; originalStatus: string };
+  | { duplicate: false; refused?: HtError }
+  | { duplicate: true; originalId: string; originalReply: string | null; originalStatus: string };
 
 export function ingestBatchHandler(db: Database) {
   return (trx: EngineTransaction, writes: IngestWrite[]) => writeIngestBatch(db, trx, writes);
@@ -45,7 +51,8 @@ export async function writeIngestBatch(
       .where('source_message_id', 'in', [...ids])
       .execute();
     for (const r of rows) {
-      if (r.parent_id !== null) continue;
+      // A resend is not an original; a rejected copy was never taken, so sending it again is not a duplicate.
+      if (r.parent_id !== null || r.status === 'rejected') continue;
       const key = `${systemId}\u0000${r.source_message_id}`;
       const known = seen.get(key);
       if (!known || r.received_at < known.receivedAt) {
@@ -70,7 +77,24 @@ export async function writeIngestBatch(
         };
         continue;
       }
+    }
+    if (w.work) {
+      try {
+        await w.work.apply(trx, { id: w.message.id, receivedAt: w.message.received_at });
+      } catch (error) {
+        if (!(error instanceof HtError)) throw error;
+        w.message.status = 'rejected';
+        w.message.error = error.message.slice(0, 2000);
+        w.message.routed_count = 0;
+        w.message.reply = null;
+        messages.push(w.message);
+        results[i] = { duplicate: false, refused: error };
+        continue;
+      }
+    }
+    if (w.dedup) {
       // The first of several copies in one batch wins; the later ones are duplicates of it.
+      const key = `${w.dedup.systemId}\u0000${w.dedup.sourceMessageId}`;
       seen.set(key, {
         id: w.message.id,
         reply: w.message.reply ?? null,

@@ -14,7 +14,7 @@ import { revertHandlerFor } from '../config/revisions.js';
 import { EP } from '../permissions.js';
 import type { EngineTables } from '../tables.js';
 import type { TransformInput } from '../transforms/index.js';
-import { createTransformServices, type TransformServices } from '../transforms/module.js';
+import type { TransformServices } from '../transforms/module.js';
 import { parseCsv, parseXlsx, rowsToEntries } from './io.js';
 import { SNAPSHOT_LIMIT } from './service.js';
 
@@ -54,12 +54,8 @@ for (const dialect of dialectsUnderTest()) {
     let domainId: string;
     beforeEach(async () => {
       t = await startTestApp(dialect);
-      s = createTransformServices({
-        db: t.hutong.db,
-        cache: t.hutong.engine.cache,
-        transforms: t.hutong.engine.transforms,
-      });
-      await s.start();
+      // The engine's own: its changes are announced, its rollbacks reloaded by the configuration API.
+      s = t.hutong.engine.transformServices;
       domainId = await defaultDomainId(t.hutong);
     });
     afterEach(async () => {
@@ -301,22 +297,28 @@ for (const dialect of dialectsUnderTest()) {
         .execute();
       expect(revs.map((r) => r.action)).toEqual(['create', 'update', 'update', 'delete']);
       const deleted = revs[3]!;
-      const handler = revertHandlerFor('lookup')!;
-      await t.hutong.db.transaction((trx) =>
-        handler(trx.withTables<EngineTables>(), dept.id, JSON.parse(deleted.before!) as Record<string, unknown>),
-      );
-      await t.hutong.engine.cache.reload();
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      const admin = ctxWith(EP.configRead, EP.configManage);
+      await t.hutong.engine.configService.rollback(admin, Number(deleted.id));
       const back = await svc().get(reader, dept.id);
       expect(back).toMatchObject({ code: 'dept', name: '科室对照', entryCount: 1 });
+      // The expressions see it as soon as the rollback has answered.
       expect(await evaluate('$lookup("dept", "0101")')).toBe('心内科');
 
       // Rolling back the entry's creation takes the table back to no entries.
       const addedEntry = revs[1]!;
-      await t.hutong.db.transaction((trx) =>
-        handler(trx.withTables<EngineTables>(), dept.id, JSON.parse(addedEntry.before!) as Record<string, unknown>),
-      );
+      await t.hutong.engine.configService.rollback(admin, Number(addedEntry.id));
       expect((await svc().get(reader, dept.id)).entryCount).toBe(0);
+      expect(await evaluate('$lookup("dept", "0101", "none")')).toBe('none');
+      // The rollback's revision holds the table as it really was, entries included (its state loader).
+      const last = await k()
+        .selectFrom('config_revisions')
+        .selectAll()
+        .where('entity_id', '=', dept.id)
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow();
+      expect(last.action).toBe('rollback');
+      expect(JSON.parse(last.before!)).toMatchObject({ entryCount: 1, entries: [{ key: '0101', value: '心内科' }] });
+      expect(JSON.parse(last.after!)).toMatchObject({ entryCount: 0, entries: [] });
     });
 
     it('keeps only counts for large tables, and refuses to roll those revisions back', async () => {

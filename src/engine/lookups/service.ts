@@ -1,6 +1,7 @@
 // 映射表: value ↔ code tables per domain, one-to-one or one-to-many, used by transforms through `$lookup`. Each
 // operation checks its permission first, changes data in one transaction with its configuration revision and audit
-// entry, then refreshes the in-memory copy the expressions read.
+// entry (and the announcement `lookup:<id>` to the other nodes), then refreshes the in-memory copy the expressions
+// read; the other nodes refresh theirs when the announcement arrives.
 //
 // Revisions (entity type 'lookup') hold the table as it was and became. Entries are part of that state while the
 // table is small (≤ SNAPSHOT_LIMIT entries); for a larger table an entry change or import keeps only counts and is
@@ -10,7 +11,13 @@ import { diff, recordAudit } from '../../platform/audit/index.js';
 import { now, toFlag, type Database } from '../../platform/db/index.js';
 import { HtError } from '../../platform/errors/index.js';
 import { newId } from '../../platform/ids/index.js';
-import { recordRevision, registerRevertHandler, type ConfigTransaction } from '../config/revisions.js';
+import { scopeOf, type ConfigChanges } from '../config/changes.js';
+import {
+  recordRevision,
+  registerRevertHandler,
+  registerStateLoader,
+  type ConfigTransaction,
+} from '../config/revisions.js';
 import { EP } from '../permissions.js';
 import type { EngineTables } from '../tables.js';
 import type { LookupCache } from './cache.js';
@@ -72,16 +79,21 @@ export class LookupService {
   constructor(
     private readonly db: Database,
     private readonly cache: LookupCache,
+    /** Where changes are announced to the other nodes (none: a single node, or a test). */
+    private readonly changes?: ConfigChanges,
   ) {}
 
   private get k(): LookupExecutor {
     return this.db.kysely.withTables<EngineTables & LookupTables>();
   }
 
-  private tx<R>(fn: (trx: Tx, t: LookupExecutor, config: ConfigTransaction) => Promise<R>): Promise<R> {
-    return this.db.transaction((trx) =>
-      fn(trx, trx.withTables<EngineTables & LookupTables>(), trx.withTables<EngineTables>()),
-    );
+  /** One transaction changing table `id`; the other nodes are told to reload it once it commits. */
+  private tx<R>(id: string, fn: (trx: Tx, t: LookupExecutor, config: ConfigTransaction) => Promise<R>): Promise<R> {
+    return this.db.transaction(async (trx) => {
+      const result = await fn(trx, trx.withTables<EngineTables & LookupTables>(), trx.withTables<EngineTables>());
+      await this.changes?.announce(trx, [scopeOf('lookup', id)]);
+      return result;
+    });
   }
 
   // ---- tables ----------------------------------------------------------------------------------------------------
@@ -100,7 +112,7 @@ export class LookupService {
     ctx.require(EP.transformManage);
     const id = newId();
     const at = now();
-    await this.tx(async (trx, t, config) => {
+    await this.tx(id, async (trx, t, config) => {
       const domain = await t.selectFrom('domains').select('id').where('id', '=', input.domainId).executeTakeFirst();
       if (!domain) throw new HtError('HT_ENGINE_DOMAIN_NOT_FOUND', { domain: input.domainId });
       if (await store.findTableByCode(t, input.domainId, input.code)) {
@@ -140,7 +152,7 @@ export class LookupService {
 
   async update(ctx: RequestContext, id: string, input: UpdateLookupBody): Promise<Lookup> {
     ctx.require(EP.transformManage);
-    await this.tx(async (trx, t, config) => {
+    await this.tx(id, async (trx, t, config) => {
       const before = await store.lockTable(t, id, this.db.dialect === 'postgres');
       if (!before) throw notFound(id);
       if (input.code !== undefined && input.code !== before.code) {
@@ -198,7 +210,7 @@ export class LookupService {
 
   async remove(ctx: RequestContext, id: string): Promise<void> {
     ctx.require(EP.transformManage);
-    await this.tx(async (trx, t, config) => {
+    await this.tx(id, async (trx, t, config) => {
       const before = await store.lockTable(t, id, this.db.dialect === 'postgres');
       if (!before) throw notFound(id);
       const count = await store.entryCount(t, id);
@@ -392,7 +404,7 @@ export class LookupService {
       table: LookupRow,
     ) => Promise<{ summary: string; changes: unknown; action?: 'update' | 'import' }>,
   ): Promise<void> {
-    await this.tx(async (trx, t, config) => {
+    await this.tx(id, async (trx, t, config) => {
       const table = await store.lockTable(t, id, this.db.dialect === 'postgres');
       if (!table) throw notFound(id);
       const beforeCount = await store.entryCount(t, id);
@@ -507,13 +519,25 @@ export class LookupService {
   }
 }
 
-/** Registers the rollback of 'lookup' revisions; `touched` learns which tables to reload once the rollback commits. */
-export function registerLookupRevert(service: LookupService, touched: (id: string) => void): void {
-  registerRevertHandler('lookup', async (trx, id, state) => {
-    await service.revert(trx, id, state);
-    touched(id);
-  });
+/**
+ * Registers the rollback of 'lookup' revisions (run by the configuration API inside its transaction; it reloads the
+ * scope `lookup:<id>` after the commit, here and on the other nodes).
+ */
+export function registerLookupRevert(service: LookupService): void {
+  registerRevertHandler('lookup', (trx, id, state) => service.revert(trx, id, state));
 }
+
+/** A table's current state as its revisions keep it: with its entries while small, else counts only (partial). */
+export async function lookupState(k: LookupExecutor, id: string): Promise<LookupState | null> {
+  const row = await store.findTable(k, id);
+  if (!row) return null;
+  const count = await store.entryCount(k, id);
+  if (count > SNAPSHOT_LIMIT) return { ...stateOf(row, count), partial: true };
+  return stateOf(row, count, await store.allEntries(k, id));
+}
+
+// For the revision a rollback writes: the table as it really is before and after.
+registerStateLoader('lookup', (k, id) => lookupState(k.withTables<LookupTables>(), id));
 
 function notFound(id: string): HtError {
   return new HtError('HT_ENGINE_NOT_FOUND', { entity: '映射表 lookup table', id });
@@ -528,7 +552,7 @@ function toExport(e: { key: string; value: string; description: string | null })
   return { key: e.key, value: e.value, description: e.description };
 }
 
-function stateOf(row: LookupRow, entryCount: number, entries?: ExportEntry[]): LookupState {
+export function stateOf(row: LookupRow, entryCount: number, entries?: ExportEntry[]): LookupState {
   return {
     id: row.id,
     domainId: row.domain_id,

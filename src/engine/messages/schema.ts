@@ -14,9 +14,13 @@ export const MessageStatus = Type.Union(
     Type.Literal('delivered'),
     Type.Literal('failed'),
     Type.Literal('no_route'),
+    Type.Literal('answered'),
     Type.Literal('rejected'),
   ],
-  { description: 'pending 投递中 · delivered 已投递 · failed 失败 · no_route 无订阅 · rejected 拒收' },
+  {
+    description:
+      'pending 投递中 · delivered 已投递 · failed 失败 · no_route 无订阅 · answered 平台应答 · rejected 拒收',
+  },
 );
 
 /** The search fields (all exact matches on indexed columns; bodies are never scanned). */

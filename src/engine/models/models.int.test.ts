@@ -7,10 +7,9 @@ import { dialectsUnderTest } from '../../../test/support/databases.js';
 import { addTopic } from '../../../test/support/engine.js';
 import { createContext, type RequestContext } from '../../platform/auth/context.js';
 import { HtError } from '../../platform/errors/index.js';
-import { revertHandlerFor } from '../config/revisions.js';
 import { EP } from '../permissions.js';
 import type { EngineTables } from '../tables.js';
-import { createTransformServices, type TransformServices } from '../transforms/module.js';
+import type { TransformServices } from '../transforms/module.js';
 
 function ctxWith(...permissions: string[]): RequestContext {
   return createContext({
@@ -61,13 +60,8 @@ for (const dialect of dialectsUnderTest()) {
     let s: TransformServices;
     beforeEach(async () => {
       t = await startTestApp(dialect);
-      s = createTransformServices({
-        db: t.hutong.db,
-        cache: t.hutong.engine.cache,
-        transforms: t.hutong.engine.transforms,
-        decoders: t.hutong.engine.decoders,
-      });
-      await s.start();
+      // The engine's own: its changes are announced, its rollbacks reloaded by the configuration API.
+      s = t.hutong.engine.transformServices;
     });
     afterEach(async () => {
       await t.close();
@@ -203,21 +197,23 @@ for (const dialect of dialectsUnderTest()) {
         .orderBy('id')
         .execute();
       expect(revs.map((r) => r.action)).toEqual(['create', 'update', 'delete']);
-      const handler = revertHandlerFor('model')!;
-      await t.hutong.db.transaction((trx) =>
-        handler(trx.withTables<EngineTables>(), 'R', JSON.parse(revs[2]!.before!) as Record<string, unknown>),
-      );
-      await t.hutong.engine.cache.reload();
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await t.hutong.engine.configService.rollback(manager, Number(revs[2]!.id));
       expect((await svc().get(reader, 'R')).schemaType).toBe('json-schema');
+      // The validator follows as soon as the rollback has answered.
       expect(await s.modelValidator('R', '{}', 'application/json')).not.toBeNull();
-      await t.hutong.db.transaction((trx) =>
-        handler(trx.withTables<EngineTables>(), 'R', JSON.parse(revs[1]!.before!) as Record<string, unknown>),
-      );
-      await t.hutong.engine.cache.reload();
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await t.hutong.engine.configService.rollback(manager, Number(revs[1]!.id));
       expect((await svc().get(reader, 'R')).schemaType).toBeNull();
       expect(await s.modelValidator('R', '{}', 'application/json')).toBeNull();
+      // The rollback's revision holds the model as it really was and became (its state loader).
+      const last = await k()
+        .selectFrom('config_revisions')
+        .selectAll()
+        .where('entity_id', '=', 'R')
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow();
+      expect(last.action).toBe('rollback');
+      expect(JSON.parse(last.before!)).toMatchObject({ code: 'R', schemaType: 'json-schema' });
+      expect(JSON.parse(last.after!)).toMatchObject({ code: 'R', schemaType: null, schema: null });
     });
 
     it('lets protocol work register a validator for a built-in model', async () => {

@@ -1,12 +1,19 @@
 // 消息模型管理: the message models topics declare. Built-in kinds (JSON, XML, TEXT, and HL7V2, HL7V3, CDA whose
 // decoders and validators the protocol work registers) are seeded at start and cannot be changed; hospitals
 // register their own JSON or XML models and may attach a JSON Schema or an XSD, which topics with validation on are
-// checked against at ingest. Each change is one transaction with its revision (entity 'model', id = code) and audit.
+// checked against at ingest. Each change is one transaction with its revision (entity 'model', id = code), its audit
+// entry and the announcement `model:<code>` to the other nodes, which reload that model when it arrives.
 import type { RequestContext } from '../../platform/auth/context.js';
 import { diff, recordAudit } from '../../platform/audit/index.js';
 import { fromFlag, now, toFlag, type Database } from '../../platform/db/index.js';
 import { HtError } from '../../platform/errors/index.js';
-import { recordRevision, registerRevertHandler, type ConfigTransaction } from '../config/revisions.js';
+import { scopeOf, type ConfigChanges } from '../config/changes.js';
+import {
+  recordRevision,
+  registerRevertHandler,
+  registerStateLoader,
+  type ConfigTransaction,
+} from '../config/revisions.js';
 import { EP } from '../permissions.js';
 import type { EngineTables } from '../tables.js';
 import { compileSchema, SchemaError } from './compile.js';
@@ -49,6 +56,8 @@ export class ModelService {
   constructor(
     private readonly db: Database,
     private readonly registry: ModelRegistry,
+    /** Where changes are announced to the other nodes (none: a single node, or a test). */
+    private readonly changes?: ConfigChanges,
   ) {}
 
   private get k(): ModelExecutor {
@@ -91,7 +100,7 @@ export class ModelService {
   async create(ctx: RequestContext, input: CreateModelBody): Promise<ModelDetail> {
     ctx.require(EP.configManage);
     const at = now();
-    await this.tx(async (trx, t, config) => {
+    await this.tx(input.code, async (trx, t, config) => {
       const clash = (await store.allModels(t)).find((m) => m.code.toLowerCase() === input.code.toLowerCase());
       if (clash) throw new HtError('HT_ENGINE_CONFLICT', { entity: '消息模型 model', code: clash.code });
       const row: ModelsTable = {
@@ -181,7 +190,7 @@ export class ModelService {
 
   async remove(ctx: RequestContext, code: string): Promise<void> {
     ctx.require(EP.configManage);
-    await this.tx(async (trx, t, config) => {
+    await this.tx(code, async (trx, t, config) => {
       const before = await store.findModel(t, code);
       if (!before) throw notFound(code);
       if (fromFlag(before.builtin)) throw new HtError('HT_ENGINE_MODEL_BUILTIN', { code });
@@ -262,16 +271,20 @@ export class ModelService {
 
   // ---- internals -------------------------------------------------------------------------------------------------
 
+  /** One transaction changing model `code`; the other nodes are told to reload it once it commits. */
   private tx<R>(
+    code: string,
     fn: (
       trx: Parameters<Parameters<Database['transaction']>[0]>[0],
       t: ModelExecutor,
       config: ConfigTransaction,
     ) => Promise<R>,
   ): Promise<R> {
-    return this.db.transaction((trx) =>
-      fn(trx, trx.withTables<EngineTables & ModelTables>(), trx.withTables<EngineTables>()),
-    );
+    return this.db.transaction(async (trx) => {
+      const result = await fn(trx, trx.withTables<EngineTables & ModelTables>(), trx.withTables<EngineTables>());
+      await this.changes?.announce(trx, [scopeOf('model', code)]);
+      return result;
+    });
   }
 
   /** One update of a custom model: the patch, its revision and audit entry, then the registry reload. */
@@ -281,7 +294,7 @@ export class ModelService {
     action: string,
     build: (before: ModelsTable) => { patch: Partial<ModelsTable>; summary: string },
   ): Promise<void> {
-    await this.tx(async (trx, t, config) => {
+    await this.tx(code, async (trx, t, config) => {
       const before = await store.findModel(t, code);
       if (!before) throw notFound(code);
       if (fromFlag(before.builtin)) throw new HtError('HT_ENGINE_MODEL_BUILTIN', { code });
@@ -327,13 +340,19 @@ export class ModelService {
   }
 }
 
-/** Registers the rollback of 'model' revisions; `touched` learns which models to reload after the commit. */
-export function registerModelRevert(service: ModelService, touched: (code: string) => void): void {
-  registerRevertHandler('model', async (trx, code, state) => {
-    await service.revert(trx, code, state);
-    touched(code);
-  });
+/**
+ * Registers the rollback of 'model' revisions (run by the configuration API inside its transaction; it reloads the
+ * scope `model:<code>` after the commit, here and on the other nodes).
+ */
+export function registerModelRevert(service: ModelService): void {
+  registerRevertHandler('model', (trx, code, state) => service.revert(trx, code, state));
 }
+
+// A model's current state exactly as its revisions keep it, for the revision a rollback writes.
+registerStateLoader('model', async (k, code) => {
+  const row = await store.findModel(k.withTables<ModelTables>(), code);
+  return row ? stateOf(row) : null;
+});
 
 function notFound(code: string): HtError {
   return new HtError('HT_ENGINE_NOT_FOUND', { entity: '消息模型 model', id: code });
@@ -343,7 +362,7 @@ function lengthOf(text: string | null): string | null {
   return text === null ? null : `${text.length} 字符 characters`;
 }
 
-function stateOf(row: ModelsTable): ModelState {
+export function stateOf(row: ModelsTable): ModelState {
   return {
     code: row.code,
     name: row.name,

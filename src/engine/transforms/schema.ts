@@ -4,14 +4,14 @@ import Type, { type Static } from 'typebox';
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Time = Type.String({ format: 'date-time' });
 const NullableString = Type.Union([Type.String(), Type.Null()]);
-const TransformCode = Type.String({
+export const TransformCode = Type.String({
   pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$',
   description: '1–64 letters, digits, _ . - (what subscriptions name in transformRef)',
 });
-const Name = Type.String({ minLength: 1, maxLength: 100 });
+export const TransformName = Type.String({ minLength: 1, maxLength: 100 });
 const Description = Type.String({ maxLength: 500 });
 export const MAX_EXPRESSION_LENGTH = 100_000;
-const Expression = Type.String({ minLength: 1, maxLength: MAX_EXPRESSION_LENGTH, description: 'JSONata' });
+export const Expression = Type.String({ minLength: 1, maxLength: MAX_EXPRESSION_LENGTH, description: 'JSONata' });
 
 export const TransformIdParams = Type.Object({ id: Id }, { additionalProperties: false });
 
@@ -38,7 +38,7 @@ export const CreateTransformBody = Type.Object(
   {
     domainId: Id,
     code: TransformCode,
-    name: Name,
+    name: TransformName,
     description: Type.Optional(Description),
     expression: Expression,
   },
@@ -49,7 +49,7 @@ export type CreateTransformBody = Static<typeof CreateTransformBody>;
 export const UpdateTransformBody = Type.Object(
   {
     code: Type.Optional(TransformCode),
-    name: Type.Optional(Name),
+    name: Type.Optional(TransformName),
     description: Type.Optional(Description),
     expression: Type.Optional(Expression),
   },

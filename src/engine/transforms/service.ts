@@ -1,7 +1,8 @@
 // 规则转换: reusable named JSONata transforms per domain, which subscriptions name in `transformRef`, and the
 // try-it panel that runs a filter or transform on a sample or a stored message without saving anything.
 // Changes are checked (the expression must compile), written with their revision and audit entry in one
-// transaction, and the in-memory resolver the dispatcher reads is refreshed after the commit.
+// transaction that also announces them to the other nodes (scope `transform:<id>`), and the in-memory resolver the
+// dispatcher reads is refreshed after the commit (on the other nodes, when the announcement arrives).
 import { performance } from 'node:perf_hooks';
 import type { RequestContext } from '../../platform/auth/context.js';
 import { diff, recordAudit } from '../../platform/audit/index.js';
@@ -9,7 +10,13 @@ import { now, type Database } from '../../platform/db/index.js';
 import { HtError } from '../../platform/errors/index.js';
 import { newId } from '../../platform/ids/index.js';
 import type { EngineConfigCache } from '../config/cache.js';
-import { recordRevision, registerRevertHandler, type ConfigTransaction } from '../config/revisions.js';
+import { scopeOf, type ConfigChanges } from '../config/changes.js';
+import {
+  recordRevision,
+  registerRevertHandler,
+  registerStateLoader,
+  type ConfigTransaction,
+} from '../config/revisions.js';
 import { EP } from '../permissions.js';
 import type { EngineTables } from '../tables.js';
 import { ExpressionError, isTruthy, transformOutput, type MessageMeta, type Transforms } from './index.js';
@@ -42,11 +49,15 @@ export interface TransformState {
 
 export class TransformService {
   private resolver = new Map<string, string>();
+  // Reloads run one after another, so an older read never overwrites a newer one.
+  private reloading: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly db: Database,
     private readonly transforms: Transforms,
     private readonly config: EngineConfigCache,
+    /** Where changes are announced to the other nodes (none: a single node, or a test). */
+    private readonly changes?: ConfigChanges,
   ) {}
 
   private get k(): TransformExecutor {
@@ -57,12 +68,16 @@ export class TransformService {
   readonly resolve = (domainId: string, code: string): string | undefined =>
     this.resolver.get(`${domainId}\u0000${code}`);
 
-  /** Reloads the resolver (start-up, after every change, after a rollback). */
-  async reload(): Promise<void> {
-    const rows = await store.listTransforms(this.k, undefined);
-    const next = new Map<string, string>();
-    for (const row of rows) next.set(`${row.domain_id}\u0000${row.code}`, row.expression);
-    this.resolver = next;
+  /** Reloads the resolver (start-up, after every change, rollback or import, and when another node changed one). */
+  reload(): Promise<void> {
+    const run = this.reloading.then(async () => {
+      const rows = await store.listTransforms(this.k, undefined);
+      const next = new Map<string, string>();
+      for (const row of rows) next.set(`${row.domain_id}\u0000${row.code}`, row.expression);
+      this.resolver = next;
+    });
+    this.reloading = run.catch(() => undefined);
+    return run;
   }
 
   async list(ctx: RequestContext, query: TransformListQuery): Promise<{ items: NamedTransform[] }> {
@@ -114,6 +129,7 @@ export class TransformService {
         summary: `新建规则转换 ${input.code}`,
         changes: { domainId: input.domainId, code: input.code, name: input.name },
       });
+      await this.changes?.announce(trx, [scopeOf('transform', id)]);
     });
     await this.reload();
     return this.load(id);
@@ -173,6 +189,7 @@ export class TransformService {
           { code: after.code, name: after.name, description: after.description, expression: after.expression },
         ),
       });
+      await this.changes?.announce(trx, [scopeOf('transform', id)]);
     });
     await this.reload();
     return this.load(id);
@@ -205,6 +222,7 @@ export class TransformService {
         summary: `删除规则转换 ${before.code}`,
         changes: { code: before.code, name: before.name },
       });
+      await this.changes?.announce(trx, [scopeOf('transform', id)]);
     });
     await this.reload();
   }
@@ -388,19 +406,25 @@ export class TransformService {
   }
 }
 
-/** Registers the rollback of 'transform' revisions; `touched` is told so the resolver reloads after the commit. */
-export function registerTransformRevert(service: TransformService, touched: () => void): void {
-  registerRevertHandler('transform', async (trx, id, state) => {
-    await service.revert(trx, id, state);
-    touched();
-  });
+/**
+ * Registers the rollback of 'transform' revisions (run by the configuration API inside its transaction; it reloads
+ * the scope `transform:<id>` after the commit, here and on the other nodes).
+ */
+export function registerTransformRevert(service: TransformService): void {
+  registerRevertHandler('transform', (trx, id, state) => service.revert(trx, id, state));
 }
+
+// A named transform's current state exactly as its revisions keep it, for the revision a rollback writes.
+registerStateLoader('transform', async (k, id) => {
+  const row = await store.findTransform(k.withTables<TransformTables>(), id);
+  return row ? stateOf(row) : null;
+});
 
 function notFound(id: string): HtError {
   return new HtError('HT_ENGINE_NOT_FOUND', { entity: '规则转换 transform', id });
 }
 
-function stateOf(row: TransformsTable): TransformState {
+export function stateOf(row: TransformsTable): TransformState {
   return {
     id: row.id,
     domainId: row.domain_id,

@@ -8,10 +8,9 @@ import { createContext, type RequestContext } from '../../platform/auth/context.
 import { now } from '../../platform/db/index.js';
 import { HtError } from '../../platform/errors/index.js';
 import { newId } from '../../platform/ids/index.js';
-import { revertHandlerFor } from '../config/revisions.js';
 import { EP } from '../permissions.js';
 import type { EngineTables } from '../tables.js';
-import { createTransformServices, type TransformServices } from './module.js';
+import type { TransformServices } from './module.js';
 
 function ctxWith(...permissions: string[]): RequestContext {
   return createContext({
@@ -48,12 +47,8 @@ for (const dialect of dialectsUnderTest()) {
     let domainId: string;
     beforeEach(async () => {
       t = await startTestApp(dialect);
-      s = createTransformServices({
-        db: t.hutong.db,
-        cache: t.hutong.engine.cache,
-        transforms: t.hutong.engine.transforms,
-      });
-      await s.start();
+      // The engine's own: its changes are announced, its rollbacks reloaded by the configuration API.
+      s = t.hutong.engine.transformServices;
       domainId = await defaultDomainId(t.hutong);
     });
     afterEach(async () => {
@@ -147,22 +142,22 @@ for (const dialect of dialectsUnderTest()) {
       expect(s.resolveTransform(domainId, 'shared')).toBe('{"v": 2}');
     });
 
-    it('rolls a revision back through the registered handler, and the resolver follows after the reload', async () => {
+    it('rolls a revision back through the configuration API, and the resolver follows at once', async () => {
+      const admin = ctxWith(EP.configRead, EP.configManage);
       const created = await s.transformService.create(manager, { domainId, code: 'r', name: 'r', expression: '"v1"' });
       await s.transformService.update(manager, created.id, { expression: '"v2"' });
-      const [, update] = await revisions(created.id);
-      const handler = revertHandlerFor('transform')!;
-      await t.hutong.db.transaction((trx) =>
-        handler(trx.withTables<EngineTables>(), created.id, JSON.parse(update!.before!) as Record<string, unknown>),
-      );
-      await t.hutong.engine.cache.reload();
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      const [createRev, update] = await revisions(created.id);
+      await t.hutong.engine.configService.rollback(admin, Number(update!.id));
       expect(s.resolveTransform(domainId, 'r')).toBe('"v1"');
+      // The rollback's own revision holds the transform as it really was and became (its state loader).
+      const rollback = (await revisions(created.id)).at(-1)!;
+      expect(rollback.action).toBe('rollback');
+      expect(JSON.parse(rollback.before!)).toMatchObject({ id: created.id, expression: '"v2"' });
+      expect(JSON.parse(rollback.after!)).toMatchObject({ id: created.id, expression: '"v1"' });
       // Rolling back the creation removes it.
-      await t.hutong.db.transaction((trx) => handler(trx.withTables<EngineTables>(), created.id, null));
-      await t.hutong.engine.cache.reload();
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await t.hutong.engine.configService.rollback(admin, Number(createRev!.id));
       expect(s.resolveTransform(domainId, 'r')).toBeUndefined();
+      expect(JSON.parse((await revisions(created.id)).at(-1)!.after!)).toBeNull();
     });
 
     it('enforces permissions', async () => {

@@ -65,7 +65,9 @@ export const V3_SERVICES: readonly V3Service[] = Object.freeze([
   s('S0019', 'EncounterCardInfoQuery', '就诊卡信息查询服务', 'PRPA_IN201305UV02', 'PRPA_IN201306UV02'),
   s('S0020', 'SourceAndScheduleInfoAdd', '号源排班信息新增服务', 'PRSC_IN030101UV', MCCI),
   s('S0021', 'SourceAndScheduleInfoUpdate', '号源排班信息更新服务', 'PRSC_IN030102UV', MCCI),
-  s('S0022', 'SourceAndScheduleInfoQuery', '号源排班信息查询服务', 'PRSC_IN100000UV', undefined),
+  // The standard publishes no response for the schedule query; the platform answers with PRSC_IN100001UV, a query
+  // response (acknowledgement, subjects as 号源排班信息新增 writes them, queryAck) — see docs/services.md.
+  s('S0022', 'SourceAndScheduleInfoQuery', '号源排班信息查询服务', 'PRSC_IN100000UV', 'PRSC_IN100001UV'),
   s('S0023', 'OutPatientInfoAdd', '门诊挂号信息新增服务', 'PRPA_IN400001UV', MCCI),
   s('S0024', 'OutPatientInfoUpdate', '门诊挂号信息更新服务', 'PRPA_IN400002UV', MCCI),
   s('S0025', 'OutPatientInfoQuery', '门诊挂号信息查询服务', ENC_Q, ENC_R),

@@ -60,6 +60,11 @@ export const ConfigSchema = Type.Object(
           description:
             'HUTONG_SERVICE_TOPICS: on first start, every interaction service of the catalogue becomes a topic of the default domain',
         }),
+        cdr: Type.Boolean({
+          default: true,
+          description:
+            'HUTONG_CDR: the clinical data repository keeps the state of the service topics of the default domain (checks references and state machines, answers the queries); false: the platform only routes',
+        }),
       },
       { default: {}, additionalProperties: false },
     ),
@@ -121,6 +126,7 @@ const ENV_MAP: Record<string, { path: string[]; type: 'string' | 'integer' | 'bo
   HUTONG_DEDUP_WINDOW_MINUTES: { path: ['engine', 'dedupWindowMinutes'], type: 'integer' },
   HUTONG_MLLP_PORT: { path: ['mllp', 'port'], type: 'integer' },
   HUTONG_SERVICE_TOPICS: { path: ['services', 'seedTopics'], type: 'boolean' },
+  HUTONG_CDR: { path: ['services', 'cdr'], type: 'boolean' },
   HUTONG_SESSION_IDLE_MINUTES: { path: ['session', 'idleMinutes'], type: 'integer' },
   HUTONG_SESSION_ABSOLUTE_HOURS: { path: ['session', 'absoluteHours'], type: 'integer' },
   HUTONG_COOKIE_SECURE: { path: ['session', 'cookieSecure'], type: 'boolean' },

@@ -188,6 +188,19 @@ export const messages = entries({
     en: 'Invalid IP allowlist entries: {entries}',
   },
 
+  // engine configuration references (配置引用检查): a topic's message model, a subscription's named transform — in the
+  // API, in domain import and in rollback
+  HT_ENGINE_MODEL_UNKNOWN: {
+    status: 400,
+    zh: '消息模型不存在：{model}（请先在「消息模型」中登记）',
+    en: 'Message model not found: {model} (register it under Message models first)',
+  },
+  HT_ENGINE_TRANSFORM_REF_UNKNOWN: {
+    status: 400,
+    zh: '域 {domain} 中没有命名转换 {code}（订阅的 transformRef）',
+    en: "Domain {domain} has no named transform {code} (the subscription's transformRef)",
+  },
+
   // WebService inbound (HIPMessageServer): answered as a SOAP Fault or inside an MCCI AE/AR acknowledgement
   HT_SOAP_ENDPOINT_NOT_FOUND: {
     status: 404,
@@ -265,6 +278,77 @@ export const messages = entries({
     status: 400,
     zh: '交互服务 {service} 的 JSON 请求不合规（{count} 处）：{first}',
     en: 'The JSON request for interaction service {service} is invalid ({count} problems): {firstEn}',
+  },
+  // HL7 v2 mappings of the interaction services (交互服务 HL7 v2 映射, src/services/hl7v2)
+  HT_SERVICE_HL7V2_UNMAPPED: {
+    status: 422,
+    zh: 'HL7 v2 事件 {event} 没有对应的交互服务：{reason}',
+    en: 'HL7 v2 event {event} maps to no interaction service: {reasonEn}',
+  },
+  HT_SERVICE_HL7V2_INVALID: {
+    status: 400,
+    zh: 'HL7 v2 消息（{event}）不能转为交互服务 {service}：{location} {reason}',
+    en: 'The HL7 v2 message ({event}) cannot become interaction service {service}: {location} {reasonEn}',
+  },
+  HT_SERVICE_HL7V2_WRONG_TOPIC: {
+    status: 409,
+    zh: 'HL7 v2 事件 {event} 对应交互服务 {service}，不能发往主题 {topic}',
+    en: 'HL7 v2 event {event} is interaction service {service}, not topic {topic}',
+  },
+  // console try-it of the interaction services (交互服务 试一试)
+  HT_SERVICE_TRY_NO_EXAMPLE: {
+    status: 400,
+    zh: '交互服务 {service} 没有 {format} 示例，请填写请求内容',
+    en: 'Interaction service {service} has no {format} example: send a body',
+  },
+
+  // clinical data repository (临床数据中心) — refusals answer AE (status 422: the message is well-formed but cannot be taken)
+  HT_SERVICE_FIELDS_INVALID: {
+    status: 422,
+    zh: '交互服务 {service} 的请求字段不合规（{count} 处）：{first}',
+    en: 'The request for interaction service {service} has invalid fields ({count} problems): {firstEn}',
+  },
+  HT_CDR_KEY_MISSING: {
+    status: 422,
+    zh: '{service}：缺少{entity}的标识字段 {fields}',
+    en: '{service}: the key field(s) {fields} of the {entity} are missing',
+  },
+  HT_CDR_REFERENCE_UNKNOWN: {
+    status: 422,
+    zh: '{service}：引用的{entity} {key} 不存在',
+    en: '{service}: the referenced {entity} {key} does not exist',
+  },
+  HT_CDR_REFERENCE_CLOSED: {
+    status: 422,
+    zh: '{service}：引用的{entity} {key} {state}，不能再引用',
+    en: '{service}: the referenced {entity} {key} is {state} and can no longer be referred to',
+  },
+  HT_CDR_STATE_ILLEGAL: {
+    status: 422,
+    zh: '{entity} {key} 当前状态为「{from}」，不能变为「{to}」；允许的下一状态：{allowed}',
+    en: '{entity} {key} is in state "{from}" and cannot move to "{to}"; allowed next: {allowedEn}',
+  },
+  HT_CDR_STATE_UNKNOWN: {
+    status: 422,
+    zh: '状态值 {value} 不是{entity}的状态；可用：{states}',
+    en: 'State value {value} is not a state of {entity}; states: {states}',
+  },
+  HT_CDR_REFUND_NOT_ALLOWED: {
+    status: 422,
+    zh: '检查申请 {key} 已{state}，不能退费（仅未开始的检查可退费）',
+    en: 'Examination {key} is already at "{state}": only an examination not yet started can be refunded',
+  },
+  HT_CDR_TRANSFUSION_CANCEL_NOT_ALLOWED: {
+    status: 422,
+    zh: '输血申请 {key} 已发血（血袋 {bagNo}），不能取消',
+    en: 'Transfusion request {key} already has blood issued (bag {bagNo}) and cannot be cancelled',
+  },
+  HT_CDR_ENTITY_NOT_FOUND: { status: 404, zh: '业务实体不存在：{entity}', en: 'Repository entity not found: {entity}' },
+  HT_CDR_RECORD_NOT_FOUND: { status: 404, zh: '记录不存在：{id}', en: 'Repository record not found: {id}' },
+  HT_CDR_STATE_MACHINE_INVALID: {
+    status: 400,
+    zh: '状态机配置有误：{problems}',
+    en: 'Invalid state machine: {problems}',
   },
 
   // configuration

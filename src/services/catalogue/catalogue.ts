@@ -61,12 +61,28 @@ const OPERATION_STATES = st([
   ['inRecovery', '入恢复室', 'Entered recovery room'],
   ['outRecovery', '出恢复室', 'Left recovery room'],
 ]);
-const CHECK_STATES = st([
-  ['registered', '检查登记', 'Registered (checked in)'],
-  ['started', '检查开始', 'Examination started'],
-  ['imagesArrived', '图像到达', 'Images arrived'],
-  ['preliminaryReport', '初步报告', 'Preliminary report'],
-]);
+// 检查状态 (tender: 检查登记, 检查开始, 图像到达, 初步报告; then the report verified). A later step may follow any earlier
+// one (a PACS need not send every step). The standard's process-step codes (检查状态 value set SC01–SC37) are aliases:
+// 登记 → registered, 采集图像 → imagesArrived, 书写报告 → preliminaryReport, 审核/复审/打印报告 → reported.
+const CHECK_STEPS: Array<[string, string, string, string[]]> = [
+  ['registered', '检查登记', 'Registered (checked in)', ['SC01', 'SC08', 'SC17', 'SC26', 'SC33']],
+  ['started', '检查开始', 'Examination started', []],
+  ['imagesArrived', '图像到达', 'Images arrived', ['SC03', 'SC10', 'SC19', 'SC28']],
+  ['preliminaryReport', '初步报告', 'Preliminary report', ['SC04', 'SC11', 'SC20', 'SC29', 'SC35']],
+  [
+    'reported',
+    '报告审核',
+    'Report verified',
+    ['SC05', 'SC12', 'SC13', 'SC14', 'SC21', 'SC22', 'SC23', 'SC30', 'SC31', 'SC32', 'SC36', 'SC37'],
+  ],
+];
+const CHECK_STATES: ServiceState[] = CHECK_STEPS.map(([code, name, nameEn, aliases], i) => ({
+  code,
+  name,
+  nameEn,
+  next: CHECK_STEPS.slice(i + 1).map(([c]) => c),
+  aliases,
+}));
 
 const ENTITIES: Record<string, EntityFacts> = {
   PatientInfo: {
@@ -342,6 +358,41 @@ function responseFor(
   });
 }
 
+/**
+ * A generated example starts its state machine where a real one does: the state field holds the first state's code,
+ * and a status message's steps (processStepCode / codeName in each item) name the first state.
+ */
+function exampleState(d: ServiceDefinition, json: Record<string, unknown>): void {
+  const first = d.states?.[0];
+  if (!first) return;
+  const fits = (f: ServiceField | undefined, code: string) =>
+    f !== undefined && (!f.options || f.options.some((o) => o.code === code));
+  if (
+    d.stateField &&
+    fits(
+      d.fields.find((f) => f.key === d.stateField),
+      first.code,
+    )
+  )
+    json[d.stateField] = first.code;
+  for (const list of d.fields.filter((f) => f.type === 'array')) {
+    const items = json[list.key];
+    if (!Array.isArray(items)) continue;
+    for (const item of items as Array<Record<string, unknown>>) {
+      const step = list.fields?.find((f) => f.key === 'processStepCode');
+      if (fits(step, first.code)) item.processStepCode = first.code;
+      if (
+        fits(
+          list.fields?.find((f) => f.key === 'codeName'),
+          first.name,
+        ) &&
+        step
+      )
+        item.codeName = first.name;
+    }
+  }
+}
+
 function stateFieldOf(fields: readonly ServiceField[], pattern: RegExp | undefined): string | undefined {
   if (!pattern) return undefined;
   let found: string | undefined;
@@ -433,6 +484,7 @@ function build(): ServiceDefinition[] {
   for (const d of defs) {
     const corpus = GENERATED[d.action]?.corpusExample;
     const json = corpus ? v3ToJson(d, corpus) : sampleJson(d.fields);
+    if (!corpus) exampleState(d, json);
     const { prefix } = splitAction(d.action);
     const sibling = byAction.get(`${prefix}Add`) ?? byAction.get(`${prefix}Register`);
     const response = responseFor(d, sibling, json);

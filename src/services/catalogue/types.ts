@@ -41,6 +41,8 @@ export interface ServiceState {
   nameEn: string;
   /** Codes of the states this one may move to. */
   next: string[];
+  /** Other values a message may name this state by (the standard's process-step codes). */
+  aliases?: string[];
 }
 
 export interface ServiceExamples {

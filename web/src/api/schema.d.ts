@@ -7085,8 +7085,8 @@ export interface paths {
                     applicationNo?: string;
                     topicId?: string;
                     systemId?: string;
-                    /** @description pending 投递中 · delivered 已投递 · failed 失败 · no_route 无订阅 · rejected 拒收 */
-                    status?: "pending" | "delivered" | "failed" | "no_route" | "rejected";
+                    /** @description pending 投递中 · delivered 已投递 · failed 失败 · no_route 无订阅 · answered 平台应答 · rejected 拒收 */
+                    status?: "pending" | "delivered" | "failed" | "no_route" | "answered" | "rejected";
                     /** @description 接收时间起（含）received at or after */
                     from?: string;
                     /** @description 接收时间止（不含）received before */
@@ -7560,8 +7560,8 @@ export interface paths {
                             applicationNo?: string;
                             topicId?: string;
                             systemId?: string;
-                            /** @description pending 投递中 · delivered 已投递 · failed 失败 · no_route 无订阅 · rejected 拒收 */
-                            status?: "pending" | "delivered" | "failed" | "no_route" | "rejected";
+                            /** @description pending 投递中 · delivered 已投递 · failed 失败 · no_route 无订阅 · answered 平台应答 · rejected 拒收 */
+                            status?: "pending" | "delivered" | "failed" | "no_route" | "answered" | "rejected";
                             /**
                              * Format: date-time
                              * @description 接收时间起（含）
@@ -7779,8 +7779,8 @@ export interface paths {
                                     applicationNo?: string;
                                     topicId?: string;
                                     systemId?: string;
-                                    /** @description pending 投递中 · delivered 已投递 · failed 失败 · no_route 无订阅 · rejected 拒收 */
-                                    status?: "pending" | "delivered" | "failed" | "no_route" | "rejected";
+                                    /** @description pending 投递中 · delivered 已投递 · failed 失败 · no_route 无订阅 · answered 平台应答 · rejected 拒收 */
+                                    status?: "pending" | "delivered" | "failed" | "no_route" | "answered" | "rejected";
                                     /** Format: date-time */
                                     from?: string;
                                     /** Format: date-time */
@@ -7867,8 +7867,8 @@ export interface paths {
                             applicationNo?: string;
                             topicId?: string;
                             systemId?: string;
-                            /** @description pending 投递中 · delivered 已投递 · failed 失败 · no_route 无订阅 · rejected 拒收 */
-                            status?: "pending" | "delivered" | "failed" | "no_route" | "rejected";
+                            /** @description pending 投递中 · delivered 已投递 · failed 失败 · no_route 无订阅 · answered 平台应答 · rejected 拒收 */
+                            status?: "pending" | "delivered" | "failed" | "no_route" | "answered" | "rejected";
                             /** Format: date-time */
                             from?: string;
                             /** Format: date-time */
@@ -7901,8 +7901,8 @@ export interface paths {
                                 applicationNo?: string;
                                 topicId?: string;
                                 systemId?: string;
-                                /** @description pending 投递中 · delivered 已投递 · failed 失败 · no_route 无订阅 · rejected 拒收 */
-                                status?: "pending" | "delivered" | "failed" | "no_route" | "rejected";
+                                /** @description pending 投递中 · delivered 已投递 · failed 失败 · no_route 无订阅 · answered 平台应答 · rejected 拒收 */
+                                status?: "pending" | "delivered" | "failed" | "no_route" | "answered" | "rejected";
                                 /** Format: date-time */
                                 from?: string;
                                 /** Format: date-time */
@@ -9075,7 +9075,12 @@ export interface paths {
          */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description 查询结果页码（平台应答的查询） */
+                    page?: number;
+                    /** @description 每页条数（平台应答的查询） */
+                    pageSize?: number;
+                };
                 header?: never;
                 path: {
                     domain: string;
@@ -9173,7 +9178,12 @@ export interface paths {
         /** 发布消息（纯 HTTP）Publish over plain HTTP */
         post: {
             parameters: {
-                query?: never;
+                query?: {
+                    /** @description 查询结果页码（平台应答的查询） */
+                    page?: number;
+                    /** @description 每页条数（平台应答的查询） */
+                    pageSize?: number;
+                };
                 header?: never;
                 path: {
                     domain: string;
@@ -9506,6 +9516,724 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/services/{action}/try": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 试一试：以示例或编辑后的消息调用交互服务 Try a service
+         * @description 消息经真实的接入管道发布到默认域中该服务的主题（接入方式 internal，消息头 x-hutong-try-by 记录控制台用户），入库、索引并路由给订阅方；应答即 REST 调用方会得到的内容。被拒收的消息同样记为「拒收」。
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    action: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description json: 规范 JSON（转为标准 V3 后入库）· v3: HL7 V3 XML（原样入库） */
+                        format: "json" | "v3";
+                        /** @description 请求内容；不给时使用该服务的示例（JSON 示例或 V3 请求示例） */
+                        body?: string;
+                        /** @description 先发送前置消息：按临床数据中心的规则，先以各自服务的示例建立本消息引用的记录（如更新前先新增），再发送本消息 */
+                        prerequisites?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description 入库消息的 ID（消息检索可查） */
+                            messageId: string;
+                            /** @description accepted 已入库并路由 · duplicate 重复消息 · sync 服务提供方已应答 */
+                            outcome: "accepted" | "duplicate" | "sync";
+                            /** @description REST 调用方会得到的 HTTP 状态（异步 202；同步为提供方应答的状态） */
+                            statusCode: number;
+                            contentType: string;
+                            /** @description REST 调用方会得到的应答正文（JSON 调用的查询应答已转为 JSON） */
+                            reply: string;
+                            /** @description 先发送的前置消息（服务与消息 ID） */
+                            prerequisites?: {
+                                action: string;
+                                messageId: string;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/services/{action}/activity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 交互服务的订阅方与最近消息 Subscribers and recent messages of a service
+         * @description 还需要权限「检索与查看消息」(engine.message.read)。最近消息按接收时间倒序，只按索引列检索。
+         */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    action: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            topic: {
+                                id: string;
+                                code: string;
+                                domainId: string;
+                                domainCode: string;
+                                mode: "async" | "sync";
+                                enabled: boolean;
+                            } | null;
+                            subscriptions: {
+                                id: string;
+                                name: string;
+                                subscriberId: string;
+                                subscriberCode: string | null;
+                                subscriberName: string | null;
+                                enabled: boolean;
+                                paused: boolean;
+                                adapter: string;
+                                /** @description 尚未完成的投递数（待投递、投递中、等待重试） */
+                                pending: number;
+                            }[];
+                            recent: {
+                                id: string;
+                                /** Format: date-time */
+                                receivedAt: string;
+                                status: string;
+                                /** @description rest | http | soap | mllp | resend | internal */
+                                inbound: string;
+                                system: string | null;
+                                patientId: string | null;
+                                patientName: string | null;
+                                visitNo: string | null;
+                                applicationNo: string | null;
+                                orderNo: string | null;
+                                error: string | null;
+                            }[];
+                            /**
+                             * Format: date-time
+                             * @description 最近消息的检索起点（该域的消息保留天数之内）
+                             */
+                            recentFrom: string;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cdr/entities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 临床数据中心：业务实体与记录数 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["CdrEntitySummary"][];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cdr/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 临床数据中心：按患者、就诊、单号、状态查找记录 */
+        get: {
+            parameters: {
+                query: {
+                    entity: string;
+                    patientId?: string;
+                    visitNo?: string;
+                    number?: string;
+                    state?: string;
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["CdrRecord"][];
+                            total: number;
+                            page: number;
+                            pageSize: number;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cdr/records/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 临床数据中心：记录及其变更历史 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            record: components["schemas"]["CdrRecord"];
+                            history: {
+                                version: number;
+                                service: string;
+                                serviceName: string;
+                                operation: string;
+                                state: string | null;
+                                messageId: string;
+                                at: string;
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cdr/state-machines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 临床数据中心：实体状态机 */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                entity: string;
+                                name: string;
+                                base: {
+                                    code: string;
+                                    name: string;
+                                    nameEn: string;
+                                    next: string[];
+                                }[];
+                                extra: {
+                                    states: {
+                                        code: string;
+                                        name: string;
+                                        nameEn: string;
+                                        next: string[];
+                                    }[];
+                                    transitions: {
+                                        from: string;
+                                        to: string;
+                                    }[];
+                                };
+                                updatedAt: string | null;
+                                updatedBy: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cdr/state-machines/{entity}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * 临床数据中心：增加医院自定义的状态与流转
+         * @description 在目录规定的状态机之外增加状态（及其后继）与流转；from 为空字符串表示记录尚无状态时可进入的状态。
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    entity: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        states: {
+                            code: string;
+                            name: string;
+                            nameEn: string;
+                            next: string[];
+                        }[];
+                        transitions: {
+                            from: string;
+                            to: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            entity: string;
+                            name: string;
+                            base: {
+                                code: string;
+                                name: string;
+                                nameEn: string;
+                                next: string[];
+                            }[];
+                            extra: {
+                                states: {
+                                    code: string;
+                                    name: string;
+                                    nameEn: string;
+                                    next: string[];
+                                }[];
+                                transitions: {
+                                    from: string;
+                                    to: string;
+                                }[];
+                            };
+                            updatedAt: string | null;
+                            updatedBy: string | null;
+                        };
+                    };
+                };
+                /** @description Default Response */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Default Response */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -9783,6 +10511,44 @@ export interface components {
             request: string;
             response?: string;
             fieldCount: number;
+        };
+        CdrEntitySummary: {
+            entity: string;
+            name: string;
+            nameEn: string;
+            keyLabel: string;
+            count: number;
+            services: string[];
+            states?: {
+                code: string;
+                name: string;
+                nameEn: string;
+                next: string[];
+            }[];
+        };
+        CdrRecord: {
+            id: string;
+            entity: string;
+            key: string;
+            state: string | null;
+            patientId: string | null;
+            patientName: string | null;
+            visitNo: string | null;
+            orderNo: string | null;
+            applicationNo: string | null;
+            eventTime: string | null;
+            version: number;
+            createdAt: string;
+            updatedAt: string;
+            lastService: string;
+            lastMessageId: string;
+            sourceSystem: string | null;
+            data: {
+                [key: string]: unknown;
+            };
+            statusData: {
+                [key: string]: unknown;
+            } | null;
         };
     };
     responses: never;

@@ -49,6 +49,7 @@ const MESSAGE_COLORS: Record<string, string> = {
   delivered: 'success',
   failed: 'error',
   no_route: 'default',
+  answered: 'success',
   rejected: 'warning',
   sync_ok: 'success',
   sync_failed: 'error',

@@ -17,7 +17,7 @@ export const INDEX_FIELDS = [
 export type IndexField = (typeof INDEX_FIELDS)[number];
 
 /** Message states, in the order the search form offers them. */
-export const MESSAGE_STATUSES = ['pending', 'delivered', 'failed', 'no_route', 'rejected'] as const;
+export const MESSAGE_STATUSES = ['pending', 'delivered', 'failed', 'no_route', 'answered', 'rejected'] as const;
 
 /** A JSON Schema as the adapter catalogue sends it (TypeBox output: properties, anyOf of consts, patternProperties …). */
 export interface JsonSchema {

@@ -344,6 +344,7 @@ const engine: EngineMessages = {
     delivered: 'Delivered',
     failed: 'Failed',
     no_route: 'No subscriber',
+    answered: 'Answered by the platform',
     rejected: 'Rejected',
     sync_ok: 'Sync OK',
     sync_failed: 'Sync failed',

@@ -336,6 +336,7 @@ const engine = {
     delivered: '已投递',
     failed: '失败',
     no_route: '无订阅',
+    answered: '平台应答',
     rejected: '已拒收',
     sync_ok: '同步成功',
     sync_failed: '同步失败',

@@ -1,11 +1,12 @@
 /**
  * One interaction service as a vendor reads it: identity (action, S code, interactions), description, business keys
- * and index fields, the state machine, query parameters, the field tree with V3 paths, and example messages
- * (V3 request, canonical JSON, V3 response). "查看消息" opens 消息检索 filtered to the service's topic.
+ * and index fields, the state machine, query parameters, 试一试 (send the example or an edited body through the real
+ * pipeline), 订阅方 and 最近消息 of its topic, the field tree with V3 paths, and example messages (V3 request,
+ * canonical JSON, V3 response). "查看消息" opens 消息检索 filtered to the service's topic.
  */
 import { ArrowLeftOutlined, SearchOutlined } from '@ant-design/icons';
 import { Button, Card, Descriptions, Empty, Result, Space, Steps, Tabs, Tag, Tooltip, Typography } from 'antd';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useParams } from 'react-router-dom';
 import { ApiError, errorMessage } from '../api/errors';
@@ -16,6 +17,8 @@ import { PERMISSIONS } from '../shell/navigation';
 import { useRequest } from '../shell/useRequest';
 import { findServiceTopic, getService, type ServiceDefinition } from './api';
 import FieldTable, { flattenFields } from './FieldTable';
+import ServiceActivityCards from './ServiceActivity';
+import TryItCard from './TryItCard';
 import { KindTag, OperationTag, useCategoryName, useServiceName } from './tags';
 
 export default function ServiceDetailPage() {
@@ -58,6 +61,9 @@ function ServiceView({ s }: { s: ServiceDefinition }) {
     </Tag>
   );
   const indexEntries = Object.entries(s.indexFields).filter((e): e is [string, string] => !!e[1]);
+  const { can } = useAuth();
+  // Each send reloads the activity, so the message just sent shows in 最近消息.
+  const [sent, setSent] = useState(0);
 
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }} data-testid="service-detail">
@@ -184,6 +190,9 @@ function ServiceView({ s }: { s: ServiceDefinition }) {
       </Card>
 
       {s.states?.length ? <StatesCard s={s} labelOf={labelOf} /> : null}
+
+      {can(PERMISSIONS.servicesTry) ? <TryItCard key={s.action} s={s} onSent={() => setSent((n) => n + 1)} /> : null}
+      {can(PERMISSIONS.engineMessageRead) ? <ServiceActivityCards action={s.action} refresh={sent} /> : null}
 
       <Card title={t('services.fieldsTitle')} size="small">
         <Typography.Paragraph type="secondary">{t('services.fieldsHint')}</Typography.Paragraph>

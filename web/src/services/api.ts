@@ -1,9 +1,10 @@
 /**
- * Calls of 交互服务目录 (the interaction-service catalogue): the list with its filters and one service's full
- * definition, through the typed client. Pages take their types from here only.
+ * Calls of 交互服务目录 (the interaction-service catalogue): the list with its filters, one service's full
+ * definition, 试一试 and a service's activity (订阅方, 最近消息), through the typed client. Pages take their types from
+ * here only.
  */
 import { api, unwrap } from '../api/client';
-import type { QueryOf, ResponseOf } from '../api/types';
+import type { BodyOf, QueryOf, ResponseOf } from '../api/types';
 import { listDomains, listTopics } from '../engine/api';
 
 export type ServiceQuery = QueryOf<'/api/services', 'get'>;
@@ -43,3 +44,19 @@ export async function findServiceTopic(action: string): Promise<ServiceTopic | u
   }
   return undefined;
 }
+
+// ---- 试一试 and a service's activity (订阅方, 最近消息) ----------------------------------------------------------------
+
+export type TryBody = BodyOf<'/api/services/{action}/try', 'post'>;
+export type TryFormat = TryBody['format'];
+export type TryResult = ResponseOf<'/api/services/{action}/try', 'post'>;
+export type ServiceActivity = ResponseOf<'/api/services/{action}/activity', 'get'>;
+export type ActivitySubscription = ServiceActivity['subscriptions'][number];
+export type RecentMessage = ServiceActivity['recent'][number];
+
+/** Publishes `body` (absent: the service's example) on the service's topic, answered as a REST caller would be. */
+export const tryService = (action: string, body: TryBody) =>
+  unwrap(api.POST('/api/services/{action}/try', { params: { path: { action } }, body }));
+
+export const getServiceActivity = (action: string, limit = 20) =>
+  unwrap(api.GET('/api/services/{action}/activity', { params: { path: { action }, query: { limit } } }));

@@ -56,6 +56,7 @@ const EngineTransformsPage = lazy(() => import('../engine/TransformsPage'));
 const EngineLookupsPage = lazy(() => import('../engine/LookupsPage'));
 const EngineModelsPage = lazy(() => import('../engine/ModelsPage'));
 const ServicesCatalogueSection = lazy(() => import('../services/CatalogueSection'));
+const ServicesCdrSection = lazy(() => import('../services/CdrSection'));
 
 export const PERMISSIONS = {
   userRead: 'system.user.read',
@@ -74,6 +75,8 @@ export const PERMISSIONS = {
   engineRetentionManage: 'engine.retention.manage',
   // 交互服务
   servicesCatalogueRead: 'services.catalogue.read',
+  servicesTry: 'services.try',
+  servicesCdrRead: 'services.cdr.read',
 } as const;
 
 export const NAVIGATION: NavArea[] = [
@@ -161,7 +164,13 @@ export const NAVIGATION: NavArea[] = [
         component: ServicesCatalogueSection,
         nested: true,
       },
-      { key: 'cdr', path: '/interaction/cdr' },
+      {
+        key: 'cdr',
+        path: '/interaction/cdr',
+        permission: PERMISSIONS.servicesCdrRead,
+        component: ServicesCdrSection,
+        nested: true,
+      },
     ],
   },
   {

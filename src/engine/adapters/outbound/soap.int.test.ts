@@ -68,7 +68,9 @@ for (const dialect of dialectsUnderTest()) {
     const kb = () => b.hutong.db.kysely.withTables<EngineTables>();
 
     beforeAll(async () => {
-      b = await startTestApp(dialect);
+      // The peer only routes: the test messages are query test cases sent to other services' topics, which the
+      // clinical data repository would rightly refuse (HUTONG_CDR=false).
+      b = await startTestApp(dialect, { services: { seedTopics: false, cdr: false } });
       const base = await b.hutong.start();
       endpoint = `${base}services/HIPMessageServer`;
       await addTopic(b.hutong, { code: 'PatientInfoRegister', model: 'HL7V3' });
@@ -76,7 +78,7 @@ for (const dialect of dialectsUnderTest()) {
       await addTopic(b.hutong, { code: 'PatientInfoQuery', model: 'HL7V3' });
       bSecret = (await addSystem(b.hutong, { code: 'HUTONG-A' })).secret;
 
-      a = await startTestApp(dialect);
+      a = await startTestApp(dialect, { services: { seedTopics: false, cdr: false } });
       his = await addSystem(a.hutong, { code: 'HIS' });
       peer = await addSystem(a.hutong, { code: 'PLATFORM-B' });
       slow = await new Receiver().start();

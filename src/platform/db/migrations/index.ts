@@ -7,6 +7,7 @@ import * as transformsLookupsModels from './2026-11-25-003-transforms-lookups-mo
 import * as engineMonitoringIndexes from './2026-11-25-004-engine-monitoring-indexes.js';
 import * as inboundEndpoints from './2026-11-26-005-inbound-endpoints.js';
 import * as partialMessageIndexes from './2026-11-26-006-partial-message-indexes.js';
+import * as cdr from './2026-11-26-007-cdr.js';
 
 export interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -19,4 +20,5 @@ export const migrations: Record<string, DialectMigration> = {
   '2026-11-25-004-engine-monitoring-indexes': engineMonitoringIndexes,
   '2026-11-26-005-inbound-endpoints': inboundEndpoints,
   '2026-11-26-006-partial-message-indexes': partialMessageIndexes,
+  '2026-11-26-007-cdr': cdr,
 };

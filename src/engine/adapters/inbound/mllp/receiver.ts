@@ -38,6 +38,11 @@ export interface MllpReceiverDeps {
   systemByCode(domainId: string, code: string): SystemConfig | undefined;
   /** Unexpected failures (their text never reaches the sender). */
   onInternalError?(error: unknown, reference: string): void;
+  /**
+   * Optional fallback topic for an event the endpoint's own MSH-9 map has no entry for, asked before the endpoint's
+   * default topic (the interaction-service catalogue passes `serviceEventTopic()`: ADT^A04 → OutPatientInfoAdd …).
+   */
+  eventTopic?(type: string, trigger: string, message: Hl7Message): string | null;
 }
 
 export interface ReceiveOutcome {
@@ -70,8 +75,16 @@ function eventMap(settings: MllpEndpointSettings): Map<string, string> {
   return map;
 }
 
-/** The topic for MSH-9: `type^trigger`, else `type` alone, else the endpoint's default topic. */
-export function topicForEvent(settings: MllpEndpointSettings, type: string, trigger: string): string | null {
+/**
+ * The topic for MSH-9: `type^trigger`, else `type` alone, else what `fallback` names (the receiver's `eventTopic`
+ * hook), else the endpoint's default topic.
+ */
+export function topicForEvent(
+  settings: MllpEndpointSettings,
+  type: string,
+  trigger: string,
+  fallback?: () => string | null,
+): string | null {
   const map = eventMap(settings);
   if (type !== '' && trigger !== '') {
     const exact = map.get(`${type}^${trigger}`);
@@ -81,6 +94,8 @@ export function topicForEvent(settings: MllpEndpointSettings, type: string, trig
     const byType = map.get(type);
     if (byType) return byType;
   }
+  const fallen = fallback?.();
+  if (fallen) return fallen;
   return settings.defaultTopic ?? null;
 }
 
@@ -100,7 +115,15 @@ export class MllpReceiver {
       const trigger = message.get('MSH-9.2').trim().toUpperCase();
       const domain = this.deps.cache.domainById(endpoint.domainId);
       if (!domain) throw new HtError('HT_ENGINE_DOMAIN_NOT_FOUND', { domain: endpoint.domainId });
-      const topicCode = topicForEvent(settings, type, trigger);
+      const hook = this.deps.eventTopic;
+      // The hook's topic only where the endpoint's domain has it (the catalogue's topics may be absent or renamed).
+      const fromHook = hook
+        ? () => {
+            const code = hook(type, trigger, message);
+            return code && this.deps.cache.topic(domain.id, code) ? code : null;
+          }
+        : undefined;
+      const topicCode = topicForEvent(settings, type, trigger, fromHook);
       if (!topicCode) {
         throw new HtError('HT_ENGINE_MLLP_NO_TOPIC', {
           endpoint: endpoint.code,
@@ -257,8 +280,26 @@ export class MllpReceiver {
       case 'HT_ENGINE_PROVIDER_FAILED':
       case 'HT_ENGINE_NO_PROVIDER':
         return { ...base, code: 'AE' };
+      // The interaction-service mapping (src/services/hl7v2): an event with no service is an unsupported event (201);
+      // a message that lacks or garbles a field the service needs is an application error at that field.
+      case 'HT_SERVICE_HL7V2_UNMAPPED':
+        return { ...base, code: 'AR', errorCode: '201', errorLocation: 'MSH-9' };
+      case 'HT_SERVICE_HL7V2_WRONG_TOPIC':
+        return { ...base, code: 'AR', errorLocation: 'MSH-9' };
+      case 'HT_SERVICE_HL7V2_INVALID': {
+        const location = String(error.params.location ?? '');
+        return {
+          ...base,
+          code: 'AE',
+          // HL7 table 0357: 101 required field missing, 102 data type error (the mapping says which).
+          errorCode: error.params.hl7ErrorCode === '101' ? '101' : '102',
+          ...(/^[A-Z][A-Z0-9]{2}(\[\d+\])?-\d+$/.test(location) ? { errorLocation: location } : {}),
+        };
+      }
       default:
-        return { ...base, code: 'AR' };
+        // 422: the message is well-formed but its content cannot be taken (an unknown reference, an illegal state
+        // transition in the clinical data repository): an application error (AE, 207), not a refusal of the frame.
+        return { ...base, code: error.status === 422 ? 'AE' : 'AR' };
     }
   }
 

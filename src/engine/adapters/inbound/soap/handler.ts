@@ -84,7 +84,11 @@ const UNSAFE_XML = new Set<XmlErrorCode>([
 ]);
 
 /** Message-level problems with the content itself (AE); every other HtError from ingest is a rejection (AR). */
-const CONTENT_ERRORS = new Set<ErrorCode>(['HT_ENGINE_BODY_INVALID', 'HT_ENGINE_VALIDATION_FAILED']);
+const CONTENT_ERRORS = new Set<ErrorCode>([
+  'HT_ENGINE_BODY_INVALID',
+  'HT_ENGINE_VALIDATION_FAILED',
+  'HT_SERVICE_JSON_INVALID',
+]);
 /** The engine cannot take anything right now: a Receiver fault tells the client to try again. */
 const SERVER_ERRORS = new Set<ErrorCode>(['HT_ENGINE_UNAVAILABLE', 'HT_UNAVAILABLE', 'HT_INTERNAL']);
 const CREDENTIAL_ERRORS = new Set<ErrorCode>([
@@ -219,7 +223,8 @@ export class HipSoapHandler {
         });
       } catch (error) {
         if (!(error instanceof HtError) || SERVER_ERRORS.has(error.code)) throw error;
-        throw new AckReject(CONTENT_ERRORS.has(error.code) ? 'AE' : 'AR', error);
+        // 422: well-formed but not acceptable as content (a field, a reference, a state) — the application's error.
+        throw new AckReject(CONTENT_ERRORS.has(error.code) || error.status === 422 ? 'AE' : 'AR', error);
       }
       if (result.outcome === 'sync') {
         const answer = this.result(endpoint, soap, providerResult(result.sync!));
