@@ -1,7 +1,9 @@
 // The HTTP receiver each simulated system runs: Hutong delivers its subscriptions here (HTTP push adapter). A few
 // deliveries are answered 500 on purpose — most at random (a retry then succeeds), a few always, by message id (the
 // retries run out and the delivery becomes a dead letter) — so the console shows retries and 死信 as in real life.
-// Query topics (sync) are answered with the service's example response, as the system of record would.
+// Query topics (sync) are answered with the service's example response, as the system of record would — always: a
+// query a system of record fails would reach the asking system as an error, which the demo keeps for deliberately
+// bad messages only.
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -40,16 +42,17 @@ export async function startReceiver(options: ReceiverOptions): Promise<Receiver>
       const topic = String(req.headers['x-hutong-topic'] ?? '');
       const messageId = String(req.headers['x-hutong-message-id'] ?? '');
       const answer = options.answers.get(topic);
-      if (isPoison(messageId, options.system, options.poisonRate) || options.random() < options.failRate) {
-        counts.failed++;
-        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end(`${options.system} 模拟故障 simulated failure`);
-        return;
-      }
+      counts.topics[topic] = (counts.topics[topic] ?? 0) + 1;
       if (answer !== undefined) {
         counts.queries++;
         res.writeHead(200, { 'content-type': 'application/xml; charset=utf-8' });
         res.end(answer);
+        return;
+      }
+      if (isPoison(messageId, options.system, options.poisonRate) || options.random() < options.failRate) {
+        counts.failed++;
+        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(`${options.system} 模拟故障 simulated failure`);
         return;
       }
       counts.ok++;

@@ -1,9 +1,11 @@
 // Configures Hutong for the demo through its configuration API, as an integrator would in the console: the demo's
 // own topics, one system (订户) per simulated system with its own secret, one subscription per (topic, receiving
-// system) pointing at that system's HTTP receiver, and the MLLP endpoint's MSH-9 mapping. Safe to run on every start:
-// what exists is reused (secrets are rotated, since they are shown only once; receiver URLs are updated).
+// system) pointing at that system's HTTP receiver (with its filter, e.g. 医嘱执行状态 only to the system that placed
+// the order), and the MLLP endpoint's MSH-9 mapping. Safe to run on every start: what exists is reused (secrets are
+// rotated, since they are shown only once; receiver URLs and filters are updated), and a demo system's subscriptions
+// that the table no longer lists are disabled (an older demo's data directory).
 import { getServiceDefinition } from '../services/index.js';
-import { DEMO_TOPICS, MLLP_MAPPING, type SimSystem } from './systems.js';
+import { DEMO_TOPICS, MLLP_MAPPING, subscriptionTopic, type SimSystem, type Subscription } from './systems.js';
 import type { AdminApi } from './wire.js';
 
 interface Page<T> {
@@ -112,8 +114,12 @@ export async function configureDemo(
   for (const s of systems) {
     const url = receiverUrls.get(s.code)!;
     const systemId = systemIds.get(s.code)!;
-    for (const code of [...s.subscribes, ...s.answers]) {
+    const wanted = new Set<string>();
+    for (const sub of [...s.subscribes, ...s.answers] as Subscription[]) {
+      const code = subscriptionTopic(sub);
+      const filter = typeof sub === 'string' ? null : sub.filter;
       const topic = await ensureTopic(code);
+      wanted.add(topic.id);
       const adapterConfig = { url, timeoutMs: 10_000, maxConnections: 8 };
       const existing = (
         await api.call<Page<{ id: string }>>(
@@ -122,7 +128,7 @@ export async function configureDemo(
         )
       ).items[0];
       if (existing) {
-        await api.call('PATCH', `/api/engine/subscriptions/${existing.id}`, { adapterConfig, enabled: true });
+        await api.call('PATCH', `/api/engine/subscriptions/${existing.id}`, { adapterConfig, filter, enabled: true });
       } else {
         await api.call('POST', '/api/engine/subscriptions', {
           topicId: topic.id,
@@ -130,6 +136,7 @@ export async function configureDemo(
           name: `${code} → ${s.code}`,
           adapter: 'http',
           adapterConfig,
+          filter,
           // Short retries so that a demo minute shows both recovered retries and dead letters (死信).
           maxAttempts: 4,
           backoffInitialMs: 500,
@@ -137,6 +144,17 @@ export async function configureDemo(
         });
       }
       subscriptions++;
+    }
+    // What an older demo subscribed this system to and the table no longer lists (a query now answered by the
+    // repository, say) is disabled, not deleted: its history stays in the console.
+    const own = await api.call<Page<{ id: string; topicId: string; enabled: boolean }>>(
+      'GET',
+      `/api/engine/subscriptions?systemId=${systemId}&pageSize=200`,
+    );
+    for (const sub of own.items) {
+      if (!wanted.has(sub.topicId) && sub.enabled) {
+        await api.call('PATCH', `/api/engine/subscriptions/${sub.id}`, { enabled: false });
+      }
     }
   }
 
