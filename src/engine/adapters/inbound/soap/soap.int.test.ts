@@ -170,7 +170,12 @@ for (const dialect of dialectsUnderTest()) {
       k().selectFrom('messages').selectAll().where('system_id', '=', systemId).orderBy('received_at').execute();
 
     beforeAll(async () => {
-      t = await startTestApp(dialect, { http: { bodyLimitBytes: 256 * 1024 } });
+      // The transport is under test: its messages are query test cases sent to add/update topics too, which the
+      // clinical data repository would rightly refuse, so this app only routes (HUTONG_CDR=false).
+      t = await startTestApp(dialect, {
+        http: { bodyLimitBytes: 256 * 1024 },
+        services: { seedTopics: false, cdr: false },
+      });
       await addTopic(t.hutong, { code: 'PatientInfoRegister', model: 'HL7V3' });
       await addTopic(t.hutong, { code: 'PatientInfoUpdate', model: 'HL7V3', enabled: false });
       const query = await addTopic(t.hutong, { code: 'PatientInfoQuery', model: 'HL7V3', mode: 'sync' });
