@@ -465,7 +465,7 @@ export class IngestPipeline {
     error: unknown,
     decoded?: Decoded,
   ): Promise<void> {
-    const reason = error instanceof HtError ? error.message : String(error);
+    const reason = recordedReason(error);
     const row = messageRow(
       topic,
       input,
@@ -481,6 +481,13 @@ export class IngestPipeline {
     row.error = reason.slice(0, 2000);
     await this.deps.writer.submit('ingest', { message: row, deliveries: [], attempts: [] } satisfies IngestWrite);
   }
+}
+
+/** Why a message was rejected, as recorded with it: Chinese first, then English (the console shows it as is). */
+export function recordedReason(error: unknown): string {
+  if (!(error instanceof HtError)) return String(error);
+  const zh = error.localized('zh-CN');
+  return zh === error.message ? zh : `${zh}（${error.message}）`;
 }
 
 function emptyIndexFields(): Decoded['index'] {

@@ -7,7 +7,7 @@ import type { Database } from '../../platform/db/index.js';
 import { HtError } from '../../platform/errors/index.js';
 import type { AttemptsTable, DeliveriesTable, MessagesTable } from '../tables.js';
 import type { EngineTransaction } from '../writer.js';
-import type { TransactionalWork } from './pipeline.js';
+import { recordedReason, type TransactionalWork } from './pipeline.js';
 
 export interface IngestWrite {
   message: Insertable<MessagesTable>;
@@ -84,7 +84,7 @@ export async function writeIngestBatch(
       } catch (error) {
         if (!(error instanceof HtError)) throw error;
         w.message.status = 'rejected';
-        w.message.error = error.message.slice(0, 2000);
+        w.message.error = recordedReason(error).slice(0, 2000);
         w.message.routed_count = 0;
         w.message.reply = null;
         messages.push(w.message);
