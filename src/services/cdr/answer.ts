@@ -12,7 +12,7 @@ import { getServiceDefinition } from '../catalogue/catalogue.js';
 import { buildControlActProcess, v3ToJson } from '../catalogue/mapper.js';
 import type { ServiceDefinition } from '../catalogue/types.js';
 import { queryResultService } from './bindings.js';
-import { COLUMN_PARAMS, TECHNICAL_PARAM, identifierNames } from './identifiers.js';
+import { COLUMN_PARAMS, TECHNICAL_PARAM, entityFieldKeys, identifierNames } from './identifiers.js';
 import { timeDigits } from './record.js';
 import { searchRecords, type CdrFilter, type CdrRecord } from './search.js';
 
@@ -21,8 +21,12 @@ const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 500;
 
 /** Query parameters named differently from the field the entity keeps them in. */
-const PARAM_ALIASES: Record<string, Record<string, string>> = {
-  EncounterCardInfoQuery: { cardNo: 'subject1Id' },
+export const PARAM_ALIASES: Record<string, Record<string, string>> = {
+  EncounterCardInfoQuery: {
+    cardNo: 'subject1Id',
+    livingSubjectIdValue: 'idCardNo',
+    livingSubjectNameValue: 'patientPersonName',
+  },
   OrganizationInfoQuery: { deptCode: 'assignedEntityId' },
   SourceAndScheduleInfoQuery: { employeeId: 'assignedPersonId' },
   OrderInfoQuery: { orderId: '$key' },
@@ -48,6 +52,8 @@ export function planQuery(def: ServiceDefinition, params: Record<string, unknown
   const ignored: string[] = [];
   const aliases = PARAM_ALIASES[def.action] ?? {};
   const identifiers = identifierNames();
+  // A parameter names something the entity's records carry, or it cannot be searched (and is said to be ignored).
+  const carried = entityFieldKeys(def.entity);
   let pageSize: number | undefined;
   for (const [name, raw] of Object.entries(params)) {
     if (name === 'initialQuantity') {
@@ -78,7 +84,7 @@ export function planQuery(def: ServiceDefinition, params: Record<string, unknown
     else if (column === 'visit_no') filter.visitNo = value;
     else if (column === 'application_no') filter.applicationNo = value;
     else if (column === 'state') filter.state = value;
-    else if (identifiers.has(name)) filter.identifiers!.push([name, value]);
+    else if (identifiers.has(name) && carried.has(name)) filter.identifiers!.push([name, value]);
     else ignored.push(name);
   }
   return { filter, ignored, ...(pageSize ? { pageSize } : {}) };

@@ -108,6 +108,15 @@ describe('repository bindings', () => {
       timeTo: '20240131235959',
     });
     expect(plan.ignored).toEqual([]);
+    // A parameter named differently from the record's field is searched by that field …
+    const card = planQuery(getServiceDefinition('EncounterCardInfoQuery')!, { livingSubjectNameValue: '王五' });
+    expect(card.filter.identifiers).toEqual([['patientPersonName', '王五']]);
+    // … and one the entity's records do not carry is said to be ignored, not matched against nothing.
+    const patient = planQuery(getServiceDefinition('PatientInfoQuery')!, {
+      livingSubjectAdministrativeGenderName: '1',
+    });
+    expect(patient.ignored).toEqual(['livingSubjectAdministrativeGenderName']);
+    expect(patient.filter.identifiers).toEqual([]);
   });
 });
 

@@ -145,6 +145,21 @@ for (const dialect of dialectsUnderTest()) {
       });
     });
 
+    it('finds a card by the name the query calls livingSubjectNameValue, and by its number', async () => {
+      const add = await post(
+        'EncounterCardInfoAdd',
+        example('EncounterCardInfoAdd', { subject1Id: 'CARD-77', patientPersonName: '王五' }),
+      );
+      expect(add.status, add.raw).toBe(202);
+      const byName = await post('EncounterCardInfoQuery', { livingSubjectNameValue: '王五' });
+      expect(byName.status, byName.raw).toBe(200);
+      expect(byName.body.results.map((r: Json) => r.subject1Id)).toEqual(['CARD-77']);
+      const byNumber = await post('EncounterCardInfoQuery', { cardNo: 'CARD-77' });
+      expect(byNumber.body.results).toHaveLength(1);
+      const nobody = await post('EncounterCardInfoQuery', { livingSubjectNameValue: '赵六' });
+      expect(nobody.body.results).toEqual([]);
+    });
+
     it('pages query results', async () => {
       for (let i = 0; i < 5; i += 1) {
         const r = await post(

@@ -2,7 +2,8 @@
 // service of the catalogue takes as a parameter, wherever it sits in the record's JSON (also inside lists), is kept
 // as (name, value) rows of cdr_identifiers, so a query never reads the JSON of records it does not return.
 import { listServiceDefinitions } from '../catalogue/catalogue.js';
-import { cdrEntity } from './bindings.js';
+import type { ServiceField } from '../catalogue/types.js';
+import { bindingOf, cdrEntity } from './bindings.js';
 
 /** Query parameters that say how to query, not what to find. */
 export const TECHNICAL_PARAM =
@@ -17,17 +18,41 @@ export const COLUMN_PARAMS: Record<string, 'patient_id' | 'visit_no' | 'applicat
 };
 
 let names: Set<string> | undefined;
+const carriedBy = new Map<string, Set<string>>();
 
-/** Every field name kept as an identifier. */
+/**
+ * Every field name kept as an identifier: the queries' parameters, and the fields the queries' parameters are named
+ * differently from (answer.ts, PARAM_ALIASES: 就诊卡查询的 livingSubjectIdValue is the card's idCardNo).
+ */
 export function identifierNames(): Set<string> {
   if (!names) {
-    names = new Set();
+    names = new Set(ALIAS_TARGETS);
     for (const def of listServiceDefinitions()) {
       if (def.operation !== 'query') continue;
       for (const p of def.queryParams ?? []) if (!TECHNICAL_PARAM.test(p) && !(p in COLUMN_PARAMS)) names.add(p);
     }
   }
   return names;
+}
+
+/** Fields named differently by a query (kept as identifiers too). */
+const ALIAS_TARGETS = ['subject1Id', 'assignedEntityId', 'assignedPersonId', 'idCardNo', 'patientPersonName'];
+
+/** Every field key (at any depth) the services writing `entity` carry: what a query of it can filter by. */
+export function entityFieldKeys(entity: string): Set<string> {
+  let keys = carriedBy.get(entity);
+  if (!keys) {
+    keys = new Set();
+    const walk = (fields: readonly ServiceField[]) => {
+      for (const f of fields) {
+        keys!.add(f.key);
+        if (f.fields) walk(f.fields);
+      }
+    };
+    for (const def of listServiceDefinitions()) if (bindingOf(def.action)?.entity === entity) walk(def.fields);
+    carriedBy.set(entity, keys);
+  }
+  return keys;
 }
 
 const MAX_VALUES = 200;
