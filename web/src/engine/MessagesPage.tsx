@@ -27,7 +27,7 @@ import {
   type TableColumnsType,
 } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router-dom';
 import { errorMessage } from '../api/errors';
@@ -125,8 +125,14 @@ export default function MessagesPage() {
   const [saving, setSaving] = useState(false);
   const [resending, setResending] = useState(false);
 
-  // The form shows what the address says (a link from another page, back and forward).
-  useEffect(() => form.setFieldsValue(valuesFromParams(params)), [form, params]);
+  // The form shows what the address says (a link from another page, back and forward), but not the address its own
+  // search just wrote: the router renders that in a transition, and resetting the form then would undo later typing.
+  const written = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    const own = written.current === params.toString();
+    written.current = undefined;
+    if (!own) form.setFieldsValue(valuesFromParams(params));
+  }, [form, params]);
 
   function apply(values: FormValues) {
     const next = new URLSearchParams();
@@ -139,6 +145,7 @@ export default function MessagesPage() {
     const [from, to] = values.range ?? [null, null];
     if (from) next.set('from', from.toISOString());
     if (to) next.set('to', to.toISOString());
+    written.current = next.toString();
     setParams(next);
     if (next.toString() === params.toString()) messages.reload();
   }

@@ -6,7 +6,7 @@
 import { ReloadOutlined, SearchOutlined } from '@ant-design/icons';
 import { Button, Card, Empty, Flex, Form, Input, Select, Space, Table, Tag, Typography } from 'antd';
 import type { TableColumnsType } from 'antd';
-import { useEffect, useMemo } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { ErrorAlert } from '../engine/common';
@@ -77,8 +77,13 @@ export default function CdrBrowserPage() {
     [JSON.stringify(query ?? null)],
   );
 
-  // The form follows the address (back and forward, a shared link).
+  // The form follows the address (back and forward, a shared link), but not the address its own search just wrote:
+  // the router renders that change in a transition, and resetting the form then would wipe what the user typed since.
+  const submitted = useRef<string | undefined>(undefined);
   useEffect(() => {
+    const key = JSON.stringify(filters);
+    if (submitted.current === key) return;
+    submitted.current = undefined;
     form.setFieldsValue({ patientId: undefined, visitNo: undefined, number: undefined, state: undefined, ...filters });
   }, [filters, form]);
 
@@ -93,6 +98,7 @@ export default function CdrBrowserPage() {
 
   function search(values: FormValues) {
     const trimmed = Object.fromEntries(FILTERS.map((k) => [k, values[k]?.trim() || undefined]));
+    submitted.current = JSON.stringify(Object.fromEntries(Object.entries(trimmed).filter(([, v]) => v)));
     update({ ...trimmed, page: undefined });
   }
 
