@@ -2,7 +2,6 @@
 // first, then one line per module. Start-up and shut-down come in pairs in `start` / `stop`.
 import path from 'node:path';
 import cookie from '@fastify/cookie';
-import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Clock } from './engine/dispatch/backoff.js';
 import { Identity } from './platform/auth/identity.js';
@@ -21,6 +20,7 @@ import { packageRoot, packageVersion } from './platform/package-info.js';
 import { ensureServiceTopics, serviceJsonConverter, serviceRoutes } from './services/index.js';
 import { serviceEventTopic, serviceHl7v2Converter } from './services/hl7v2/index.js';
 import { cdrAnswerer, cdrRoutes, cdrSubscriber, registerOriginatorHelper } from './services/cdr/index.js';
+import { validatorCompiler } from './platform/http/validation.js';
 import { createEngine } from './engine/index.js';
 import { createSystemModule } from './modules/system/index.js';
 
@@ -79,7 +79,7 @@ export async function createHutong(config: Config, options: CreateOptions = {}):
     }),
     routerOptions: { ignoreTrailingSlash: true },
   });
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setValidatorCompiler(validatorCompiler);
 
   const routes: RouteInfo[] = [];
   app.addHook('onRoute', (route) => {
@@ -95,10 +95,12 @@ export async function createHutong(config: Config, options: CreateOptions = {}):
   await app.register(cookie);
   await registerOpenApi(app, version);
   registerAuthHook(app, identity);
-  app.addHook('onSend', async (_request, reply) => {
+  // Callback hooks, not async ones: they run on every request, and an async hook costs a promise each time.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     reply.header('x-content-type-options', 'nosniff');
     reply.header('x-frame-options', 'DENY');
     reply.header('referrer-policy', 'same-origin');
+    done(null, payload);
   });
   metrics.register(app);
   registerHealth(app, db);

@@ -454,6 +454,12 @@ for (const dialect of dialectsUnderTest()) {
       );
       expect(metrics).toContain('hutong_engine_queue_depth');
       expect(metrics).toContain('hutong_engine_delivery_latency_seconds_bucket');
+      // The group-commit writer: at least the message and its delivery outcome were written, in at least one commit.
+      const counter = (name: string) => Number(new RegExp(`^${name} (\\d+)$`, 'm').exec(metrics)?.[1] ?? NaN);
+      const transactions = counter('hutong_engine_writer_transactions_total');
+      expect(transactions).toBeGreaterThanOrEqual(1);
+      expect(counter('hutong_engine_writer_jobs_total')).toBeGreaterThanOrEqual(Math.max(2, transactions));
+      expect(counter('hutong_engine_writer_largest_transaction_jobs')).toBeGreaterThanOrEqual(1);
     });
 
     it('inserts rows written by an outside process too (ids, times)', async () => {

@@ -23,7 +23,7 @@ import { registerFormatDecoders } from './ingest/format-decoders.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { inboundRoutes } from './ingest/routes.js';
 import { ingestBatchHandler } from './ingest/store.js';
-import { EngineMetrics } from './metrics.js';
+import { EngineMetrics, registerWriterMetrics } from './metrics.js';
 import { MessageService, messageRoutes } from './messages/index.js';
 import { MonitoringService, monitoringRoutes } from './monitoring/index.js';
 import { RetentionService, retentionRoutes } from './retention/index.js';
@@ -62,6 +62,7 @@ export function createEngine(options: EngineOptions) {
   registerFormatDecoders(decoders);
   const adapters = new AdapterRegistry();
   const metrics = new EngineMetrics(options.metrics.registry, db, cache);
+  registerWriterMetrics(options.metrics.registry, writer.stats);
   // Transforms, lookup tables, models and endpoints announce their changes here; the cluster carries them.
   const changes = new ConfigChanges();
   const tls = createTransformServices({ db, cache, transforms, decoders, log, changes });

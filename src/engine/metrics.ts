@@ -6,6 +6,7 @@ import { sql } from 'kysely';
 import type { Database } from '../platform/db/index.js';
 import type { EngineConfigCache, SubscriptionConfig, TopicConfig } from './config/cache.js';
 import type { EngineTables } from './tables.js';
+import type { WriterStats } from './writer.js';
 
 export class EngineMetrics {
   readonly received: Counter<'domain' | 'topic' | 'outcome'>;
@@ -79,6 +80,40 @@ export class EngineMetrics {
   countReceived(topic: TopicConfig, outcome: string): void {
     this.received.inc({ domain: topic.domainCode, topic: topic.code, outcome });
   }
+}
+
+/**
+ * The group-commit writer: transactions written and the jobs they carried. Jobs per transaction is the size of the
+ * groups that share one commit and fsync (rate(jobs) / rate(batches)); near 1 under load means commits, not requests,
+ * set the pace.
+ */
+export function registerWriterMetrics(registry: Registry, stats: WriterStats): void {
+  new Counter({
+    name: 'hutong_engine_writer_transactions_total',
+    help: 'Transactions written by the group-commit writer',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(stats.batches);
+    },
+  });
+  new Counter({
+    name: 'hutong_engine_writer_jobs_total',
+    help: 'Writes (new messages, delivery outcomes, claims) carried by those transactions',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(stats.jobs);
+    },
+  });
+  new Gauge({
+    name: 'hutong_engine_writer_largest_transaction_jobs',
+    help: 'The most writes one transaction has carried since the start',
+    registers: [registry],
+    collect() {
+      this.set(stats.largestBatch);
+    },
+  });
 }
 
 function topicCode(cache: EngineConfigCache, sub: SubscriptionConfig | undefined): string {

@@ -55,6 +55,13 @@ const JSON_DEFAULT_PATHS: Record<keyof Omit<IndexFields, 'extra'>, string[]> = {
   sourceMessageId: ['messageId', 'msgId', 'header.messageId'],
 };
 
+const FIELDS = Object.keys(JSON_DEFAULT_PATHS) as (keyof typeof JSON_DEFAULT_PATHS)[];
+const DEFAULT_KEYS = Object.fromEntries(
+  FIELDS.map((field) => [field, JSON_DEFAULT_PATHS[field].map((p) => p.split('.'))]),
+) as Record<(typeof FIELDS)[number], string[][]>;
+/** Configured paths, split once (a hospital configures a few dozen). */
+const configuredKeys = new Map<string, string[]>();
+
 export function decodeJson(body: string, paths: IndexFieldPaths): Decoded {
   let json: unknown;
   try {
@@ -63,11 +70,11 @@ export function decodeJson(body: string, paths: IndexFieldPaths): Decoded {
     throw new HtError('HT_ENGINE_BODY_INVALID', { model: 'JSON', reason: (error as Error).message });
   }
   const index = emptyIndex();
-  for (const field of Object.keys(JSON_DEFAULT_PATHS) as (keyof typeof JSON_DEFAULT_PATHS)[]) {
+  for (const field of FIELDS) {
     const configured = paths[field];
-    const candidates = configured ? [configured] : JSON_DEFAULT_PATHS[field];
-    for (const path of candidates) {
-      const value = scalarAt(json, path);
+    const candidates = configured ? [keysOf(configured)] : DEFAULT_KEYS[field];
+    for (const keys of candidates) {
+      const value = scalarAt(json, keys);
       if (value !== null) {
         index[field] = value;
         break;
@@ -77,14 +84,24 @@ export function decodeJson(body: string, paths: IndexFieldPaths): Decoded {
   return { index, warnings: [], json };
 }
 
+function keysOf(path: string): string[] {
+  let keys = configuredKeys.get(path);
+  if (!keys) {
+    keys = path.split('.');
+    if (configuredKeys.size >= 1000) configuredKeys.clear();
+    configuredKeys.set(path, keys);
+  }
+  return keys;
+}
+
 export function decodeText(): Decoded {
   return { index: emptyIndex(), warnings: [] };
 }
 
-/** The value at a dot path (`patient.ids.0`) as a string, if it is a scalar; keeps index columns short. */
-export function scalarAt(root: unknown, path: string): string | null {
+/** The value at a dot path (`patient.ids.0`, split) as a string, if it is a scalar; keeps index columns short. */
+function scalarAt(root: unknown, keys: readonly string[]): string | null {
   let node: unknown = root;
-  for (const key of path.split('.')) {
+  for (const key of keys) {
     if (node === null || typeof node !== 'object') return null;
     node = (node as Record<string, unknown>)[key];
   }

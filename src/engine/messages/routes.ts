@@ -1,11 +1,12 @@
 // HTTP routes of message search (消息检索): schema in, one service call, presenter out.
 import type { FastifyInstance } from 'fastify';
-import { TypeBoxValidatorCompiler, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
 import { EP } from '../permissions.js';
 import * as S from './schema.js';
 import type { MessageService } from './service.js';
 import { MessageStructureSchema, XmlNodeSchema } from './structure.js';
+import { validatorCompiler } from '../../platform/http/validation.js';
 
 const Problem = Type.Ref('Problem');
 const NoContent = Type.Null({ description: 'No content' });
@@ -54,7 +55,7 @@ export function messageRoutes(app: FastifyInstance, deps: MessageRouteDeps): voi
   // that sets the TypeBox validator again; the other routes are left as they are.
   void app.register(async (scope) => {
     scope.addSchema(XmlNodeSchema);
-    scope.setValidatorCompiler(TypeBoxValidatorCompiler);
+    scope.setValidatorCompiler(validatorCompiler);
     scope.withTypeProvider<TypeBoxTypeProvider>().get(
       '/api/engine/messages/:id/structure',
       {

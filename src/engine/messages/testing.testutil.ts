@@ -2,13 +2,13 @@
 // and an HTTP harness that serves routes with the platform's auth hook and error handling until the engine assembly
 // registers them in the app itself. Not exported from index.ts.
 import cookie from '@fastify/cookie';
-import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createContext, type RequestContext } from '../../platform/auth/context.js';
 import type { Identity } from '../../platform/auth/identity.js';
 import { registerAuthHook } from '../../platform/http/auth-hook.js';
 import { registerErrorHandling } from '../../platform/http/errors.js';
 import '../../platform/http/types.js';
+import { validatorCompiler } from '../../platform/http/validation.js';
 
 /** The request context of the user signed in with `cookieHeader` ("hutong_session=…"). */
 export async function contextFor(
@@ -37,7 +37,7 @@ export async function routeHarness(
   register: (app: FastifyInstance) => void,
 ): Promise<{ app: FastifyInstance; call: Caller }> {
   const app = Fastify({ logger: false, bodyLimit });
-  app.setValidatorCompiler(TypeBoxValidatorCompiler);
+  app.setValidatorCompiler(validatorCompiler);
   registerErrorHandling(app, bodyLimit);
   await app.register(cookie);
   registerAuthHook(app, identity);

@@ -26,10 +26,11 @@ export class Metrics {
   }
 
   register(app: FastifyInstance): void {
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       const route = request.routeOptions.url ?? 'unmatched';
       this.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
       this.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+      done();
     });
     app.get('/metrics', { config: { permission: 'public' }, schema: { hide: true } }, async (_request, reply) => {
       reply.type(this.registry.contentType);
