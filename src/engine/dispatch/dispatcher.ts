@@ -62,6 +62,11 @@ interface SubState {
 
 const RESPONSE_EXCERPT = 2000;
 
+/** How many deliveries a claim takes at least while others are in flight: a quarter of the workers. */
+function claimBatch(sub: SubscriptionConfig): number {
+  return Math.ceil(sub.workers / 4);
+}
+
 export class Dispatcher {
   readonly nodeId = `node-${newId().slice(-12)}`;
   private readonly clock: Clock;
@@ -128,13 +133,15 @@ export class Dispatcher {
   }
 
   /**
-   * Hand-off (see DeliveryHandoff in ingest/pipeline.ts): a worker of a parallel subscription with nothing waiting in
-   * the outbox is reserved for a delivery about to be committed, which then goes out from memory.
+   * Hand-off (see DeliveryHandoff in ingest/pipeline.ts): a free worker of a parallel subscription is reserved for a
+   * delivery about to be committed, which then goes out from memory. While the outbox may hold work for it, a quarter
+   * of the workers is left to the claim loop, so older deliveries keep moving however steady the new traffic is.
    */
   reserve(sub: SubscriptionConfig): { owner: string; leaseUntil: string } | null {
     if (!this.running || sub.ordering === 'fifo' || !sub.enabled || sub.paused) return null;
     const s = this.state(sub.id);
-    if (s.mayHaveMore || s.claiming || s.inFlight >= sub.workers) return null;
+    const free = sub.workers - s.inFlight;
+    if (free <= (s.mayHaveMore ? claimBatch(sub) : 0)) return null;
     let timeoutMs: number;
     try {
       timeoutMs = this.o.adapters.get(sub.adapter).timeoutMs(sub.adapterConfig);
@@ -219,8 +226,11 @@ export class Dispatcher {
     if (capacity === 0) return;
     // While work is in flight, claim in batches (a quarter of the workers at least) rather than one delivery per
     // freed worker: each claim is a statement and a read of the messages, whatever its size.
-    if (s.inFlight > 0 && capacity < Math.ceil(sub.workers / 4)) return;
+    if (s.inFlight > 0 && capacity < claimBatch(sub)) return;
     s.claiming = true;
+    // The claim's workers are held while it runs, so hand-offs meanwhile see only what is left.
+    s.inFlight += capacity;
+    let held = capacity;
     const wakes = s.wakes;
     try {
       const now = this.clock.now();
@@ -239,14 +249,16 @@ export class Dispatcher {
         key: subscriptionId,
       });
       s.mayHaveMore = (rows.length >= capacity && sub.ordering !== 'fifo') || s.wakes !== wakes;
+      s.inFlight -= capacity - rows.length;
+      held = 0;
       if (rows.length === 0) return;
       for (const r of rows) this.claimed.set(r.id, { subscriptionId, messageId: r.message_id, attempts: r.attempts });
-      s.inFlight += rows.length;
       const messages = await this.loadMessages(rows.map((r) => r.message_id));
       for (const row of rows) void this.deliver(sub, row, messages.get(row.message_id));
     } catch (error) {
       this.o.log.error({ err: error, subscriptionId }, 'claim failed');
     } finally {
+      s.inFlight -= held;
       s.claiming = false;
       // Woken while claiming: look again now rather than at the next poll.
       if (s.mayHaveMore && s.wakes !== wakes) void this.claimFor(subscriptionId);
