@@ -99,6 +99,15 @@ async function holding<T extends Held>(pool: Pool<T>, item: T | undefined, fn: (
   }
 }
 
+/** Runs `fn` on a registered department or staff member, taken meanwhile. */
+function withRegistered<T extends Held & { registered: boolean }>(pool: Pool<T>, fn: (item: T) => Promise<void>) {
+  return holding(
+    pool,
+    pool.take((t) => t.registered),
+    fn,
+  );
+}
+
 /** Adds a record that was just accepted, taken (busy) for the caller. */
 function keep<T extends Held>(pool: Pool<T>, item: T): T {
   item.busy = true;
@@ -447,6 +456,14 @@ async function admit(ctx: WorkflowContext): Promise<Visit | undefined> {
     }),
   );
   return ok ? ctx.hospital.visits.add(visit) : undefined;
+}
+
+/** Runs `fn` on an inpatient not yet discharged (admitted first when there is none), taken meanwhile. */
+async function withInpatient(ctx: WorkflowContext, fn: (visit: Visit) => Promise<void>): Promise<void> {
+  const pool = ctx.hospital.visits;
+  const inHospital = (v: Visit) => v.inpatient && !v.discharged;
+  if (!pool.any(inHospital)) await admit(ctx);
+  await holding(pool, pool.take(inHospital), fn);
 }
 
 /** A visit still open (门诊, or 住院 not discharged); created when the hospital has none. */
@@ -1133,6 +1150,28 @@ function paymentUpdate(ctx: WorkflowContext, system: string): (rec: Rec, state: 
   });
 }
 
+/** The step `action` that pays for a visit (门诊 or 住院, opened first when there is none): a `kind` record. */
+function visitPayment(
+  action: string,
+  kind: RecordKind,
+  visit: 'outpatient' | 'inpatient',
+  prefix: string,
+  amount: (random: Random) => number,
+): Step {
+  return async (ctx, system) => {
+    const v = await openVisit(ctx, visit === 'inpatient');
+    if (v) await pay(ctx, system, action, kind, v, v.patient, prefix, amount(ctx.random));
+  };
+}
+
+/** The step `action` that changes a payment's status; with none of `kind` yet, `payer` (else the sender) pays first. */
+function paymentChange(action: string, kind: RecordKind, add: string, payer?: string): Step {
+  return async (ctx, system) => {
+    if (!ctx.hospital.pool(kind).any()) await STEPS[add]!(ctx, payer ?? system);
+    await advanceRecord(ctx, kind, system, action, paymentUpdate(ctx, system));
+  };
+}
+
 /** The record of `kind` to update, taken; `create` makes one first when none exists. */
 async function recordOf(
   ctx: WorkflowContext,
@@ -1189,45 +1228,35 @@ export const STEPS: Record<string, Step> = {
     await holding(pool, await temporaryDepartment(ctx, true), async () => undefined);
   },
   OrganizationInfoUpdate: async (ctx, system) => {
-    const pool = ctx.hospital.departments;
-    await holding(
-      pool,
-      pool.take((d) => d.registered),
-      async (d) => {
-        await ctx.send(
-          message(system, 'OrganizationInfoUpdate', undefined, {
-            set: {
-              assignedEntityId: d.code,
-              assignedEntityCode: d.discipline,
-              codeName: d.disciplineName,
-              assignedEntityName: d.name,
-              telecom: `0755-8${ctx.random.int(1000000, 9999999)}`,
-              addr: `${ctx.random.pick(['门诊楼', '住院楼', '医技楼'])}${ctx.random.int(1, 12)}层`,
-            },
-          }),
-        );
-      },
-    );
+    await withRegistered(ctx.hospital.departments, async (d) => {
+      await ctx.send(
+        message(system, 'OrganizationInfoUpdate', undefined, {
+          set: {
+            assignedEntityId: d.code,
+            assignedEntityCode: d.discipline,
+            codeName: d.disciplineName,
+            assignedEntityName: d.name,
+            telecom: `0755-8${ctx.random.int(1000000, 9999999)}`,
+            addr: `${ctx.random.pick(['门诊楼', '住院楼', '医技楼'])}${ctx.random.int(1, 12)}层`,
+          },
+        }),
+      );
+    });
   },
   DepartmentInfoPublish: async (ctx, system) => {
-    const pool = ctx.hospital.departments;
-    await holding(
-      pool,
-      pool.take((d) => d.registered),
-      async (d) => {
-        await ctx.send(
-          message(system, 'DepartmentInfoPublish', undefined, {
-            set: {
-              changeType: 'update',
-              orgCode: d.code,
-              orgName: d.name,
-              parentCode: d.temporary ? '09' : d.code.slice(0, 2),
-              enabled: true,
-            },
-          }),
-        );
-      },
-    );
+    await withRegistered(ctx.hospital.departments, async (d) => {
+      await ctx.send(
+        message(system, 'DepartmentInfoPublish', undefined, {
+          set: {
+            changeType: 'update',
+            orgCode: d.code,
+            orgName: d.name,
+            parentCode: d.temporary ? '09' : d.code.slice(0, 2),
+            enabled: true,
+          },
+        }),
+      );
+    });
   },
   OrganizationInfoDelete: async (ctx, system) => {
     const pool = ctx.hospital.departments;
@@ -1249,53 +1278,43 @@ export const STEPS: Record<string, Step> = {
     await holding(pool, await temporaryStaff(ctx, true), async () => undefined);
   },
   ProviderInfoUpdate: async (ctx, system) => {
-    const pool = ctx.hospital.staff;
-    await holding(
-      pool,
-      pool.take((s) => s.registered),
-      async (s) => {
-        const action = 'ProviderInfoUpdate';
-        await ctx.send(
-          message(system, action, undefined, {
-            set: {
-              healthCareProviderStaffNo: s.staffNo,
-              assignedEntityStaffNo: s.staffNo,
-              healthCareProviderCode: s.title.code,
-              codeName: s.title.name,
-              healthCarePrincipalPersonName: s.name,
-              idCardNo: s.idCardNo,
-              birthTime: s.birthDate,
-              ...genders(action, s.gender),
-              affiliatedPrincipalOrganizationId: s.dept.code,
-              affiliatedPrincipalOrganizationName: s.dept.name,
-              telecom: `1${ctx.random.int(3000000000, 8999999999)}`,
-            },
-          }),
-        );
-      },
-    );
+    await withRegistered(ctx.hospital.staff, async (s) => {
+      const action = 'ProviderInfoUpdate';
+      await ctx.send(
+        message(system, action, undefined, {
+          set: {
+            healthCareProviderStaffNo: s.staffNo,
+            assignedEntityStaffNo: s.staffNo,
+            healthCareProviderCode: s.title.code,
+            codeName: s.title.name,
+            healthCarePrincipalPersonName: s.name,
+            idCardNo: s.idCardNo,
+            birthTime: s.birthDate,
+            ...genders(action, s.gender),
+            affiliatedPrincipalOrganizationId: s.dept.code,
+            affiliatedPrincipalOrganizationName: s.dept.name,
+            telecom: `1${ctx.random.int(3000000000, 8999999999)}`,
+          },
+        }),
+      );
+    });
   },
   ProviderInfoPublish: async (ctx, system) => {
-    const pool = ctx.hospital.staff;
-    await holding(
-      pool,
-      pool.take((s) => s.registered),
-      async (s) => {
-        await ctx.send(
-          message(system, 'ProviderInfoPublish', undefined, {
-            set: {
-              changeType: 'update',
-              staffNo: s.staffNo,
-              staffName: s.name,
-              deptCode: s.dept.code,
-              deptName: s.dept.name,
-              title: s.title.name,
-              enabled: true,
-            },
-          }),
-        );
-      },
-    );
+    await withRegistered(ctx.hospital.staff, async (s) => {
+      await ctx.send(
+        message(system, 'ProviderInfoPublish', undefined, {
+          set: {
+            changeType: 'update',
+            staffNo: s.staffNo,
+            staffName: s.name,
+            deptCode: s.dept.code,
+            deptName: s.dept.name,
+            title: s.title.name,
+            enabled: true,
+          },
+        }),
+      );
+    });
   },
   ProviderInfoDelete: async (ctx, system) => {
     const pool = ctx.hospital.staff;
@@ -1772,94 +1791,63 @@ export const STEPS: Record<string, Step> = {
       },
     );
   },
-  RegistrationPaymentAdd: async (ctx, system) => {
-    const visit = await openVisit(ctx, false);
-    if (visit)
-      await pay(
-        ctx,
-        system,
-        'RegistrationPaymentAdd',
-        'registrationPayment',
-        visit,
-        visit.patient,
-        'GH',
-        ctx.random.pick([10, 25, 50]),
-      );
-  },
-  RegistrationPaymentUpdate: async (ctx, system) => {
-    if (!ctx.hospital.pool('registrationPayment').any()) await STEPS.RegistrationPaymentAdd!(ctx, system);
-    await advanceRecord(ctx, 'registrationPayment', system, 'RegistrationPaymentUpdate', paymentUpdate(ctx, system));
-  },
-  OutPatientPaymentAdd: async (ctx, system) => {
-    const visit = await openVisit(ctx, false);
-    if (visit)
-      await pay(
-        ctx,
-        system,
-        'OutPatientPaymentAdd',
-        'outpatientPayment',
-        visit,
-        visit.patient,
-        'MF',
-        money(ctx.random, 20, 600),
-      );
-  },
-  OutPatientPaymentUpdate: async (ctx, system) => {
-    if (!ctx.hospital.pool('outpatientPayment').any()) await STEPS.OutPatientPaymentAdd!(ctx, 'KIOSK');
-    await advanceRecord(ctx, 'outpatientPayment', system, 'OutPatientPaymentUpdate', paymentUpdate(ctx, system));
-  },
+  RegistrationPaymentAdd: visitPayment('RegistrationPaymentAdd', 'registrationPayment', 'outpatient', 'GH', (r) =>
+    r.pick([10, 25, 50]),
+  ),
+  RegistrationPaymentUpdate: paymentChange(
+    'RegistrationPaymentUpdate',
+    'registrationPayment',
+    'RegistrationPaymentAdd',
+  ),
+  OutPatientPaymentAdd: visitPayment('OutPatientPaymentAdd', 'outpatientPayment', 'outpatient', 'MF', (r) =>
+    money(r, 20, 600),
+  ),
+  OutPatientPaymentUpdate: paymentChange(
+    'OutPatientPaymentUpdate',
+    'outpatientPayment',
+    'OutPatientPaymentAdd',
+    'KIOSK',
+  ),
   InPatientInfoAdd: async (ctx) => void (await admit(ctx)),
   InPatientInfoUpdate: async (ctx, system) => {
-    const pool = ctx.hospital.visits;
-    if (!pool.any((v) => v.inpatient && !v.discharged)) await admit(ctx);
-    await holding(
-      pool,
-      pool.take((v) => v.inpatient && !v.discharged),
-      async (v) => {
-        await ctx.send(
-          message(system, 'InPatientInfoUpdate', v, {
-            set: {
-              inpatientNo: v.visitNo,
-              staffNo: v.doctor.staffNo,
-              assignedPersonName: v.doctor.name,
-              locationId: v.dept.code,
-              locationName: v.dept.name,
-              locationLocatedEntityHasPartsLocatedPlaceName: `${ctx.random.int(1, 30)}床`,
-            },
-          }),
-        );
-      },
-    );
+    await withInpatient(ctx, async (v) => {
+      await ctx.send(
+        message(system, 'InPatientInfoUpdate', v, {
+          set: {
+            inpatientNo: v.visitNo,
+            staffNo: v.doctor.staffNo,
+            assignedPersonName: v.doctor.name,
+            locationId: v.dept.code,
+            locationName: v.dept.name,
+            locationLocatedEntityHasPartsLocatedPlaceName: `${ctx.random.int(1, 30)}床`,
+          },
+        }),
+      );
+    });
   },
   TransferInfoAdd: async (ctx, system) => {
-    const pool = ctx.hospital.visits;
-    if (!pool.any((v) => v.inpatient && !v.discharged)) await admit(ctx);
-    await holding(
-      pool,
-      pool.take((v) => v.inpatient && !v.discharged),
-      async (v) => {
-        const to =
-          ctx.hospital.departments.any((d) => d.registered && !d.temporary && d.code !== v.dept.code) ??
-          registeredDepartment(ctx);
-        const ok = await ctx.send(
-          message(system, 'TransferInfoAdd', v, {
-            set: {
-              inpatientNo: v.visitNo,
-              location1ServiceDeliveryLocationLocationId: to.code,
-              location1ServiceDeliveryLocationLocationName: to.name,
-              location2ServiceDeliveryLocationLocationId: v.dept.code,
-              location2ServiceDeliveryLocationLocationName: v.dept.name,
-            },
-          }),
-        );
-        if (ok) {
-          ctx.hospital
-            .pool('transfer')
-            .add(ctx.hospital.record(v.visitNo, { from: v.dept.name, to: to.name }, { visit: v }));
-          v.dept = { code: to.code, name: to.name };
-        }
-      },
-    );
+    await withInpatient(ctx, async (v) => {
+      const to =
+        ctx.hospital.departments.any((d) => d.registered && !d.temporary && d.code !== v.dept.code) ??
+        registeredDepartment(ctx);
+      const ok = await ctx.send(
+        message(system, 'TransferInfoAdd', v, {
+          set: {
+            inpatientNo: v.visitNo,
+            location1ServiceDeliveryLocationLocationId: to.code,
+            location1ServiceDeliveryLocationLocationName: to.name,
+            location2ServiceDeliveryLocationLocationId: v.dept.code,
+            location2ServiceDeliveryLocationLocationName: v.dept.name,
+          },
+        }),
+      );
+      if (ok) {
+        ctx.hospital
+          .pool('transfer')
+          .add(ctx.hospital.record(v.visitNo, { from: v.dept.name, to: to.name }, { visit: v }));
+        v.dept = { code: to.code, name: to.name };
+      }
+    });
   },
   TransferInfoUpdate: async (ctx, system) => {
     const rec = await recordOf(ctx, 'transfer', () => STEPS.TransferInfoAdd!(ctx, system));
@@ -1876,30 +1864,24 @@ export const STEPS: Record<string, Step> = {
     });
   },
   DischargeInfoAdd: async (ctx, system) => {
-    const pool = ctx.hospital.visits;
-    if (!pool.any((v) => v.inpatient && !v.discharged)) await admit(ctx);
-    await holding(
-      pool,
-      pool.take((v) => v.inpatient && !v.discharged),
-      async (v) => {
-        const ok = await ctx.send(
-          message(system, 'DischargeInfoAdd', v, {
-            set: {
-              inpatientNo: v.visitNo,
-              staffNo: v.doctor.staffNo,
-              assignedPersonName: v.doctor.name,
-              locationName: v.dept.name,
-              lengthOfStayQuantity: ctx.random.int(2, 15),
-            },
-            lists: { reasonList: [{ observationDxCode: v.diagnosis.code, observationDxName: v.diagnosis.name }] },
-          }),
-        );
-        if (ok) {
-          v.discharged = true;
-          ctx.hospital.pool('discharge').add(ctx.hospital.record(v.visitNo, {}, { visit: v }));
-        }
-      },
-    );
+    await withInpatient(ctx, async (v) => {
+      const ok = await ctx.send(
+        message(system, 'DischargeInfoAdd', v, {
+          set: {
+            inpatientNo: v.visitNo,
+            staffNo: v.doctor.staffNo,
+            assignedPersonName: v.doctor.name,
+            locationName: v.dept.name,
+            lengthOfStayQuantity: ctx.random.int(2, 15),
+          },
+          lists: { reasonList: [{ observationDxCode: v.diagnosis.code, observationDxName: v.diagnosis.name }] },
+        }),
+      );
+      if (ok) {
+        v.discharged = true;
+        ctx.hospital.pool('discharge').add(ctx.hospital.record(v.visitNo, {}, { visit: v }));
+      }
+    });
   },
   DischargeInfoUpdate: async (ctx, system) => {
     const rec = await recordOf(ctx, 'discharge', () => STEPS.DischargeInfoAdd!(ctx, system));
@@ -1918,42 +1900,14 @@ export const STEPS: Record<string, Step> = {
       );
     });
   },
-  PrepaymentDepositAdd: async (ctx, system) => {
-    const visit = await openVisit(ctx, true);
-    if (visit)
-      await pay(
-        ctx,
-        system,
-        'PrepaymentDepositAdd',
-        'prepayment',
-        visit,
-        visit.patient,
-        'YJ',
-        ctx.random.pick([1000, 2000, 5000]),
-      );
-  },
-  PrepaymentDepositUpdate: async (ctx, system) => {
-    if (!ctx.hospital.pool('prepayment').any()) await STEPS.PrepaymentDepositAdd!(ctx, system);
-    await advanceRecord(ctx, 'prepayment', system, 'PrepaymentDepositUpdate', paymentUpdate(ctx, system));
-  },
-  InPatientPaymentAdd: async (ctx, system) => {
-    const visit = await openVisit(ctx, true);
-    if (visit)
-      await pay(
-        ctx,
-        system,
-        'InPatientPaymentAdd',
-        'inpatientPayment',
-        visit,
-        visit.patient,
-        'ZF',
-        money(ctx.random, 500, 20000),
-      );
-  },
-  InPatientPaymentUpdate: async (ctx, system) => {
-    if (!ctx.hospital.pool('inpatientPayment').any()) await STEPS.InPatientPaymentAdd!(ctx, system);
-    await advanceRecord(ctx, 'inpatientPayment', system, 'InPatientPaymentUpdate', paymentUpdate(ctx, system));
-  },
+  PrepaymentDepositAdd: visitPayment('PrepaymentDepositAdd', 'prepayment', 'inpatient', 'YJ', (r) =>
+    r.pick([1000, 2000, 5000]),
+  ),
+  PrepaymentDepositUpdate: paymentChange('PrepaymentDepositUpdate', 'prepayment', 'PrepaymentDepositAdd'),
+  InPatientPaymentAdd: visitPayment('InPatientPaymentAdd', 'inpatientPayment', 'inpatient', 'ZF', (r) =>
+    money(r, 500, 20000),
+  ),
+  InPatientPaymentUpdate: paymentChange('InPatientPaymentUpdate', 'inpatientPayment', 'InPatientPaymentAdd'),
 
   // ---- 医嘱 ----
   OrderInfoAdd: async (ctx) => {

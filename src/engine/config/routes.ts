@@ -1,14 +1,11 @@
 // HTTP routes of the engine's configuration (订阅发布 配置): schema in, one service call, presenter out.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Type from 'typebox';
 import { EP } from '../permissions.js';
+import { errors, IdParams, NoContent } from './http.js';
 import * as S from './schema.js';
 import type { ConfigService } from './service.js';
 
-const Problem = Type.Ref('Problem');
-const NoContent = Type.Null({ description: 'No content' });
-const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem };
 const read = { permission: EP.configRead };
 const manage = { permission: EP.configManage };
 const tags = ['engine-config'];
@@ -41,7 +38,7 @@ export function configRoutes(app: FastifyInstance, deps: ConfigRouteDeps): void 
     '/api/engine/domains/:id',
     {
       config: read,
-      schema: { tags, summary: '域详情', params: S.IdParams, response: { 200: S.Domain, ...errors } },
+      schema: { tags, summary: '域详情', params: IdParams, response: { 200: S.Domain, ...errors } },
     },
     async (request) => service.getDomain(request.ctx, request.params.id),
   );
@@ -53,7 +50,7 @@ export function configRoutes(app: FastifyInstance, deps: ConfigRouteDeps): void 
       schema: {
         tags,
         summary: '修改域（含启用/停用）',
-        params: S.IdParams,
+        params: IdParams,
         body: S.UpdateDomainBody,
         response: { 200: S.Domain, ...errors },
       },
@@ -68,7 +65,7 @@ export function configRoutes(app: FastifyInstance, deps: ConfigRouteDeps): void 
       schema: {
         tags,
         summary: '删除域（域中无订户、主题、订阅时）',
-        params: S.IdParams,
+        params: IdParams,
         response: { 204: NoContent, ...errors },
       },
     },
@@ -87,7 +84,7 @@ export function configRoutes(app: FastifyInstance, deps: ConfigRouteDeps): void 
         summary: '导出域配置 Export a domain',
         description:
           '订户（不含密钥）、主题（发布方以订户编码表示）与订阅关系（主题、订户以编码表示），JSON 或 YAML 文件',
-        params: S.IdParams,
+        params: IdParams,
         querystring: S.ExportQuery,
         response: {
           200: {
@@ -121,7 +118,7 @@ export function configRoutes(app: FastifyInstance, deps: ConfigRouteDeps): void 
         description:
           '按编码匹配：订户、主题按编码，订阅按（主题、订户、名称）。先校验全部内容（含适配器配置与表达式），无误后在一个事务中写入；' +
           'dryRun 只校验和计数。新导入的订户没有密钥，须重新生成。文档中没有的对象保持不变。',
-        params: S.IdParams,
+        params: IdParams,
         body: S.ImportBody,
         response: { 200: S.ImportResult, ...errors },
       },
@@ -162,7 +159,7 @@ export function configRoutes(app: FastifyInstance, deps: ConfigRouteDeps): void 
     '/api/engine/systems/:id',
     {
       config: read,
-      schema: { tags, summary: '订户详情', params: S.IdParams, response: { 200: S.System, ...errors } },
+      schema: { tags, summary: '订户详情', params: IdParams, response: { 200: S.System, ...errors } },
     },
     async (request) => service.getSystem(request.ctx, request.params.id),
   );
@@ -174,7 +171,7 @@ export function configRoutes(app: FastifyInstance, deps: ConfigRouteDeps): void 
       schema: {
         tags,
         summary: '修改订户（含启用/停用、认证方式、IP 白名单）',
-        params: S.IdParams,
+        params: IdParams,
         body: S.UpdateSystemBody,
         response: { 200: S.System, ...errors },
       },
@@ -189,7 +186,7 @@ export function configRoutes(app: FastifyInstance, deps: ConfigRouteDeps): void 
       schema: {
         tags,
         summary: '删除订户（无订阅、不是任何主题的发布方时）',
-        params: S.IdParams,
+        params: IdParams,
         response: { 204: NoContent, ...errors },
       },
     },
@@ -206,7 +203,7 @@ export function configRoutes(app: FastifyInstance, deps: ConfigRouteDeps): void 
       schema: {
         tags,
         summary: '重新生成订户密钥（只显示一次，旧密钥立即失效）',
-        params: S.IdParams,
+        params: IdParams,
         response: { 200: S.NewSecret, ...errors },
       },
     },
@@ -236,7 +233,7 @@ export function configRoutes(app: FastifyInstance, deps: ConfigRouteDeps): void 
     '/api/engine/topics/:id',
     {
       config: read,
-      schema: { tags, summary: '主题详情', params: S.IdParams, response: { 200: S.Topic, ...errors } },
+      schema: { tags, summary: '主题详情', params: IdParams, response: { 200: S.Topic, ...errors } },
     },
     async (request) => service.getTopic(request.ctx, request.params.id),
   );
@@ -248,7 +245,7 @@ export function configRoutes(app: FastifyInstance, deps: ConfigRouteDeps): void 
       schema: {
         tags,
         summary: '修改主题（含发布方、索引字段、启用/停用）',
-        params: S.IdParams,
+        params: IdParams,
         body: S.UpdateTopicBody,
         response: { 200: S.Topic, ...errors },
       },
@@ -263,7 +260,7 @@ export function configRoutes(app: FastifyInstance, deps: ConfigRouteDeps): void 
       schema: {
         tags,
         summary: '删除主题（无订阅时）',
-        params: S.IdParams,
+        params: IdParams,
         response: { 204: NoContent, ...errors },
       },
     },
@@ -306,7 +303,7 @@ export function configRoutes(app: FastifyInstance, deps: ConfigRouteDeps): void 
     '/api/engine/subscriptions/:id',
     {
       config: read,
-      schema: { tags, summary: '订阅关系详情', params: S.IdParams, response: { 200: S.Subscription, ...errors } },
+      schema: { tags, summary: '订阅关系详情', params: IdParams, response: { 200: S.Subscription, ...errors } },
     },
     async (request) => service.getSubscription(request.ctx, request.params.id),
   );
@@ -318,7 +315,7 @@ export function configRoutes(app: FastifyInstance, deps: ConfigRouteDeps): void 
       schema: {
         tags,
         summary: '修改订阅关系',
-        params: S.IdParams,
+        params: IdParams,
         body: S.UpdateSubscriptionBody,
         response: { 200: S.Subscription, ...errors },
       },
@@ -333,7 +330,7 @@ export function configRoutes(app: FastifyInstance, deps: ConfigRouteDeps): void 
       schema: {
         tags,
         summary: '删除订阅关系（无未完成投递时）',
-        params: S.IdParams,
+        params: IdParams,
         response: { 204: NoContent, ...errors },
       },
     },
@@ -350,7 +347,7 @@ export function configRoutes(app: FastifyInstance, deps: ConfigRouteDeps): void 
       schema: {
         tags,
         summary: '暂停投递（消息照常路由，等待恢复）',
-        params: S.IdParams,
+        params: IdParams,
         response: { 200: S.Subscription, ...errors },
       },
     },
@@ -364,7 +361,7 @@ export function configRoutes(app: FastifyInstance, deps: ConfigRouteDeps): void 
       schema: {
         tags,
         summary: '恢复投递',
-        params: S.IdParams,
+        params: IdParams,
         response: { 200: S.Subscription, ...errors },
       },
     },

@@ -2,8 +2,8 @@
 // catalogue, configuration revisions and per-domain export/import. They are the TypeScript types, the request
 // validation and the OpenAPI document at once. Inputs refuse unknown fields.
 import Type, { type Static } from 'typebox';
+import { Id, listOf, PageQuery, pageOf } from './http.js';
 
-const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Time = Type.String({ format: 'date-time' });
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 
@@ -66,26 +66,14 @@ export const Ordering = Type.Union([Type.Literal('parallel'), Type.Literal('fifo
   description: 'parallel: up to `workers` deliveries at once; fifo: strictly one at a time, in order',
 });
 export const Workers = Type.Integer({ minimum: 1, maximum: 64 });
+/** An optional field that may also be given as null. */
+const Nullable = <T extends Parameters<typeof Type.Optional>[0]>(schema: T) =>
+  Type.Optional(Type.Union([schema, Type.Null()]));
 
-export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
 export const TypeParams = Type.Object(
   { type: Type.String({ minLength: 1, maxLength: 64 }) },
   { additionalProperties: false },
 );
-
-const PageQuery = {
-  page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
-  pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })),
-};
-
-function pageOf<T extends Parameters<typeof Type.Array>[0]>(item: T) {
-  return Type.Object({
-    items: Type.Array(item),
-    total: Type.Integer(),
-    page: Type.Integer(),
-    pageSize: Type.Integer(),
-  });
-}
 
 // ---- domains (域管理) ---------------------------------------------------------------------------------------------
 
@@ -114,7 +102,7 @@ export const Domain = Type.Object(
   { $id: 'EngineDomain' },
 );
 export type Domain = Static<typeof Domain>;
-export const DomainList = Type.Object({ items: Type.Array(Domain) });
+export const DomainList = listOf(Domain);
 
 export const CreateDomainBody = Type.Object(
   {
@@ -132,7 +120,7 @@ export const UpdateDomainBody = Type.Object(
   {
     code: Type.Optional(DomainCode),
     name: Type.Optional(Name),
-    description: Type.Optional(Type.Union([Description, Type.Null()])),
+    description: Nullable(Description),
     retentionDays: Type.Optional(RetentionDays),
     enabled: Type.Optional(Type.Boolean()),
   },
@@ -201,11 +189,11 @@ export const UpdateSystemBody = Type.Object(
   {
     code: Type.Optional(SystemCode),
     name: Type.Optional(Name),
-    vendor: Type.Optional(Type.Union([ShortText, Type.Null()])),
-    contact: Type.Optional(Type.Union([ShortText, Type.Null()])),
-    description: Type.Optional(Type.Union([Description, Type.Null()])),
+    vendor: Nullable(ShortText),
+    contact: Nullable(ShortText),
+    description: Nullable(Description),
     authType: Type.Optional(AuthType),
-    authUsername: Type.Optional(Type.Union([AuthUsername, Type.Null()])),
+    authUsername: Nullable(AuthUsername),
     ipAllowlist: Type.Optional(IpAllowlist),
     enabled: Type.Optional(Type.Boolean()),
   },
@@ -267,6 +255,15 @@ export const TopicListQuery = Type.Object(
 );
 export type TopicListQuery = Static<typeof TopicListQuery>;
 
+/** A topic's settings as its create and update bodies and the domain document take them. */
+const topicSettings = {
+  model: Type.Optional(ModelCode),
+  mode: Type.Optional(TopicMode),
+  validate: Type.Optional(Type.Boolean()),
+  enabled: Type.Optional(Type.Boolean()),
+  indexFields: Type.Optional(IndexFields),
+};
+
 export const CreateTopicBody = Type.Object(
   {
     domainId: Id,
@@ -274,11 +271,7 @@ export const CreateTopicBody = Type.Object(
     name: Name,
     category: Type.Optional(Type.String({ maxLength: 100 })),
     description: Type.Optional(Description),
-    model: Type.Optional(ModelCode),
-    mode: Type.Optional(TopicMode),
-    validate: Type.Optional(Type.Boolean()),
-    enabled: Type.Optional(Type.Boolean()),
-    indexFields: Type.Optional(IndexFields),
+    ...topicSettings,
     publisherIds: Type.Optional(Type.Array(Id, { maxItems: 500 })),
   },
   { additionalProperties: false },
@@ -289,13 +282,9 @@ export const UpdateTopicBody = Type.Object(
   {
     code: Type.Optional(TopicCode),
     name: Type.Optional(Name),
-    category: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
-    description: Type.Optional(Type.Union([Description, Type.Null()])),
-    model: Type.Optional(ModelCode),
-    mode: Type.Optional(TopicMode),
-    validate: Type.Optional(Type.Boolean()),
-    enabled: Type.Optional(Type.Boolean()),
-    indexFields: Type.Optional(IndexFields),
+    category: Nullable(Type.String({ maxLength: 100 })),
+    description: Nullable(Description),
+    ...topicSettings,
     publisherIds: Type.Optional(Type.Array(Id, { maxItems: 500 })),
   },
   { additionalProperties: false },
@@ -345,6 +334,18 @@ export const SubscriptionListQuery = Type.Object(
 );
 export type SubscriptionListQuery = Static<typeof SubscriptionListQuery>;
 
+/** How a subscription delivers, as its create and update bodies and the domain document take it. */
+const deliverySettings = {
+  filter: Nullable(Expression),
+  transform: Nullable(Expression),
+  transformRef: Nullable(TransformRef),
+  maxAttempts: Type.Optional(MaxAttempts),
+  backoffInitialMs: Type.Optional(BackoffMs),
+  backoffMaxMs: Type.Optional(BackoffMs),
+  ordering: Type.Optional(Ordering),
+  workers: Type.Optional(Workers),
+};
+
 export const CreateSubscriptionBody = Type.Object(
   {
     topicId: Id,
@@ -352,14 +353,7 @@ export const CreateSubscriptionBody = Type.Object(
     name: Name,
     adapter: AdapterType,
     adapterConfig: AdapterConfig,
-    filter: Type.Optional(Type.Union([Expression, Type.Null()])),
-    transform: Type.Optional(Type.Union([Expression, Type.Null()])),
-    transformRef: Type.Optional(Type.Union([TransformRef, Type.Null()])),
-    maxAttempts: Type.Optional(MaxAttempts),
-    backoffInitialMs: Type.Optional(BackoffMs),
-    backoffMaxMs: Type.Optional(BackoffMs),
-    ordering: Type.Optional(Ordering),
-    workers: Type.Optional(Workers),
+    ...deliverySettings,
     enabled: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
@@ -371,14 +365,7 @@ export const UpdateSubscriptionBody = Type.Object(
     name: Type.Optional(Name),
     adapter: Type.Optional(AdapterType),
     adapterConfig: Type.Optional(AdapterConfig),
-    filter: Type.Optional(Type.Union([Expression, Type.Null()])),
-    transform: Type.Optional(Type.Union([Expression, Type.Null()])),
-    transformRef: Type.Optional(Type.Union([TransformRef, Type.Null()])),
-    maxAttempts: Type.Optional(MaxAttempts),
-    backoffInitialMs: Type.Optional(BackoffMs),
-    backoffMaxMs: Type.Optional(BackoffMs),
-    ordering: Type.Optional(Ordering),
-    workers: Type.Optional(Workers),
+    ...deliverySettings,
     enabled: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
@@ -397,7 +384,7 @@ export const AdapterInfo = Type.Object({
   description: Type.String(),
   configSchema: Type.Unknown({ description: 'JSON Schema of the adapter configuration' }),
 });
-export const AdapterList = Type.Object({ items: Type.Array(AdapterInfo) });
+export const AdapterList = listOf(AdapterInfo);
 export const AdapterTestBody = Type.Object({ config: AdapterConfig }, { additionalProperties: false });
 export const AdapterTestResult = Type.Object({ ok: Type.Boolean(), message: Type.String() });
 
@@ -462,8 +449,6 @@ export const ImportResult = Type.Object({
 export type ImportResult = Static<typeof ImportResult>;
 
 // The document itself (what export writes and import reads). Optional fields take the same defaults as the API.
-const Nullable = <T extends Parameters<typeof Type.Optional>[0]>(schema: T) =>
-  Type.Optional(Type.Union([schema, Type.Null()]));
 
 export const DocumentSystem = Type.Object(
   {
@@ -487,11 +472,7 @@ export const DocumentTopic = Type.Object(
     name: Name,
     category: Nullable(Type.String({ maxLength: 100 })),
     description: Nullable(Description),
-    model: Type.Optional(ModelCode),
-    mode: Type.Optional(TopicMode),
-    validate: Type.Optional(Type.Boolean()),
-    enabled: Type.Optional(Type.Boolean()),
-    indexFields: Type.Optional(IndexFields),
+    ...topicSettings,
     publishers: Type.Optional(Type.Array(SystemCode, { maxItems: 500, description: 'codes of publishing systems' })),
   },
   { additionalProperties: false },
@@ -505,14 +486,7 @@ export const DocumentSubscription = Type.Object(
     system: SystemCode,
     adapter: AdapterType,
     adapterConfig: AdapterConfig,
-    filter: Nullable(Expression),
-    transform: Nullable(Expression),
-    transformRef: Nullable(TransformRef),
-    maxAttempts: Type.Optional(MaxAttempts),
-    backoffInitialMs: Type.Optional(BackoffMs),
-    backoffMaxMs: Type.Optional(BackoffMs),
-    ordering: Type.Optional(Ordering),
-    workers: Type.Optional(Workers),
+    ...deliverySettings,
     paused: Type.Optional(Type.Boolean()),
     enabled: Type.Optional(Type.Boolean()),
   },

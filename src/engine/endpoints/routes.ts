@@ -1,15 +1,11 @@
 // HTTP routes of the inbound endpoints (接入端点): schema in, one service call, presenter out.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Type from 'typebox';
-import { IdParams } from '../config/schema.js';
+import { errors, IdParams, NoContent } from '../config/http.js';
 import { EP } from '../permissions.js';
 import * as S from './schema.js';
 import type { EndpointService } from './service.js';
 
-const Problem = Type.Ref('Problem');
-const NoContent = Type.Null({ description: 'No content' });
-const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem };
 const read = { permission: EP.configRead };
 const manage = { permission: EP.configManage };
 const tags = ['engine-endpoints'];

@@ -2,8 +2,8 @@
 // bodies that create and change one, the list query and the runtime status. Settings are checked per protocol by
 // the service (settings.ts), so here they are an object whose schema the adapter catalogue publishes.
 import Type, { type Static } from 'typebox';
+import { Id, PageQuery, pageOf } from '../config/http.js';
 
-const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Time = Type.String({ format: 'date-time' });
 const NullableTime = Type.Union([Time, Type.Null()]);
 
@@ -39,19 +39,13 @@ export type EndpointState = Static<typeof EndpointState>;
 export const Endpoint = Type.Object(endpointFields, { $id: 'EngineEndpoint' });
 export type Endpoint = Static<typeof Endpoint>;
 
-export const EndpointPage = Type.Object({
-  items: Type.Array(Endpoint),
-  total: Type.Integer(),
-  page: Type.Integer(),
-  pageSize: Type.Integer(),
-});
+export const EndpointPage = pageOf(Endpoint);
 
 export const EndpointListQuery = Type.Object(
   {
     domainId: Type.Optional(Id),
     protocol: Type.Optional(Protocol),
-    page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
-    pageSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })),
+    ...PageQuery,
   },
   { additionalProperties: false },
 );

@@ -2,13 +2,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Type from 'typebox';
+import { errors, IdParams, NoContent } from '../config/http.js';
 import { EP } from '../permissions.js';
 import * as S from './schema.js';
 import type { LookupService } from './service.js';
 
-const Problem = Type.Ref('Problem');
-const NoContent = Type.Null({ description: 'No content' });
-const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem };
 const tags = ['engine-lookups'];
 
 export function lookupRoutes(app: FastifyInstance, service: LookupService): void {
@@ -46,7 +44,7 @@ export function lookupRoutes(app: FastifyInstance, service: LookupService): void
     '/api/engine/lookups/:id',
     {
       config: { permission: EP.configRead },
-      schema: { tags, summary: '映射表详情', params: S.LookupIdParams, response: { 200: S.Lookup, ...errors } },
+      schema: { tags, summary: '映射表详情', params: IdParams, response: { 200: S.Lookup, ...errors } },
     },
     async (request) => service.get(request.ctx, request.params.id),
   );
@@ -58,7 +56,7 @@ export function lookupRoutes(app: FastifyInstance, service: LookupService): void
       schema: {
         tags,
         summary: '修改映射表',
-        params: S.LookupIdParams,
+        params: IdParams,
         body: S.UpdateLookupBody,
         response: { 200: S.Lookup, ...errors },
       },
@@ -70,7 +68,7 @@ export function lookupRoutes(app: FastifyInstance, service: LookupService): void
     '/api/engine/lookups/:id',
     {
       config: { permission: EP.transformManage },
-      schema: { tags, summary: '删除映射表', params: S.LookupIdParams, response: { 204: NoContent, ...errors } },
+      schema: { tags, summary: '删除映射表', params: IdParams, response: { 204: NoContent, ...errors } },
     },
     async (request, reply) => {
       await service.remove(request.ctx, request.params.id);
@@ -85,7 +83,7 @@ export function lookupRoutes(app: FastifyInstance, service: LookupService): void
       schema: {
         tags,
         summary: '映射表条目（按键或值检索）',
-        params: S.LookupIdParams,
+        params: IdParams,
         querystring: S.EntryListQuery,
         response: { 200: S.EntryPage, ...errors },
       },
@@ -100,7 +98,7 @@ export function lookupRoutes(app: FastifyInstance, service: LookupService): void
       schema: {
         tags,
         summary: '新增映射表条目',
-        params: S.LookupIdParams,
+        params: IdParams,
         body: S.CreateEntryBody,
         response: { 201: S.LookupEntry, ...errors },
       },
@@ -143,7 +141,7 @@ export function lookupRoutes(app: FastifyInstance, service: LookupService): void
       schema: {
         tags,
         summary: '导入映射表（CSV / Excel）',
-        params: S.LookupIdParams,
+        params: IdParams,
         body: S.ImportBody,
         response: { 200: S.ImportResult, ...errors },
       },
@@ -158,7 +156,7 @@ export function lookupRoutes(app: FastifyInstance, service: LookupService): void
       schema: {
         tags,
         summary: '导出映射表（CSV 带 BOM / Excel）',
-        params: S.LookupIdParams,
+        params: IdParams,
         querystring: S.ExportQuery,
         response: { 200: Type.String({ description: 'the file (attachment)' }), ...errors },
       },

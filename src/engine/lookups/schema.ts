@@ -1,8 +1,8 @@
 // Schemas of the lookup-table API (映射表): types, request validation and OpenAPI at once. Inputs refuse unknown fields.
 import Type, { type Static } from 'typebox';
+import { Id, listOf, pageOf } from '../config/http.js';
 import { MAX_DESCRIPTION_LENGTH, MAX_KEY_LENGTH, MAX_VALUE_LENGTH } from './io.js';
 
-const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Time = Type.String({ format: 'date-time' });
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 export const LookupCode = Type.String({
@@ -12,7 +12,6 @@ export const LookupCode = Type.String({
 const Name = Type.String({ minLength: 1, maxLength: 100 });
 const Description = Type.String({ maxLength: 500 });
 
-export const LookupIdParams = Type.Object({ id: Id }, { additionalProperties: false });
 export const EntryParams = Type.Object({ id: Id, entryId: Id }, { additionalProperties: false });
 
 export const Lookup = Type.Object(
@@ -30,7 +29,7 @@ export const Lookup = Type.Object(
   { $id: 'Lookup' },
 );
 export type Lookup = Static<typeof Lookup>;
-export const LookupList = Type.Object({ items: Type.Array(Lookup) });
+export const LookupList = listOf(Lookup);
 
 export const LookupListQuery = Type.Object(
   {
@@ -76,12 +75,7 @@ export const LookupEntry = Type.Object(
 );
 export type LookupEntry = Static<typeof LookupEntry>;
 
-export const EntryPage = Type.Object({
-  items: Type.Array(LookupEntry),
-  total: Type.Integer(),
-  page: Type.Integer(),
-  pageSize: Type.Integer(),
-});
+export const EntryPage = pageOf(LookupEntry);
 
 export const EntryListQuery = Type.Object(
   {

@@ -1,16 +1,13 @@
 // HTTP routes of message search (消息检索): schema in, one service call, presenter out.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Type from 'typebox';
+import { errors, IdParams, NoContent } from '../config/http.js';
 import { EP } from '../permissions.js';
 import * as S from './schema.js';
 import type { MessageService } from './service.js';
 import { MessageStructureSchema, XmlNodeSchema } from './structure.js';
 import { validatorCompiler } from '../../platform/http/validation.js';
 
-const Problem = Type.Ref('Problem');
-const NoContent = Type.Null({ description: 'No content' });
-const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem };
 const tags = ['engine-messages'];
 
 export interface MessageRouteDeps {
@@ -43,7 +40,7 @@ export function messageRoutes(app: FastifyInstance, deps: MessageRouteDeps): voi
       schema: {
         tags,
         summary: '消息详情与轨迹（查看记入审计日志）Message detail and trace (audited)',
-        params: S.IdParams,
+        params: IdParams,
         response: { 200: S.MessageDetail, ...errors },
       },
     },
@@ -63,7 +60,7 @@ export function messageRoutes(app: FastifyInstance, deps: MessageRouteDeps): voi
         schema: {
           tags,
           summary: '消息结构：HL7 v2 段/字段表、XML 元素树（查看记入审计日志）Message structure (audited)',
-          params: S.IdParams,
+          params: IdParams,
           response: { 200: MessageStructureSchema, ...errors },
         },
       },
@@ -78,7 +75,7 @@ export function messageRoutes(app: FastifyInstance, deps: MessageRouteDeps): voi
       schema: {
         tags,
         summary: '整条消息重发（作为新消息重新路由）Resend the whole message as a new one',
-        params: S.IdParams,
+        params: IdParams,
         response: { 200: S.ResendResult, ...errors },
       },
     },
@@ -92,7 +89,7 @@ export function messageRoutes(app: FastifyInstance, deps: MessageRouteDeps): voi
       schema: {
         tags,
         summary: '编辑后重发 Edit and resend as a new message',
-        params: S.IdParams,
+        params: IdParams,
         body: S.EditResendBody,
         response: { 200: S.ResendResult, ...errors },
       },
@@ -121,7 +118,7 @@ export function messageRoutes(app: FastifyInstance, deps: MessageRouteDeps): voi
       schema: {
         tags,
         summary: '重发一个投递 Resend one delivery',
-        params: S.IdParams,
+        params: IdParams,
         response: { 200: S.DeliveryResendResult, ...errors },
       },
     },
@@ -159,7 +156,7 @@ export function messageRoutes(app: FastifyInstance, deps: MessageRouteDeps): voi
       schema: {
         tags,
         summary: '删除收藏的查询 Delete a saved search',
-        params: S.IdParams,
+        params: IdParams,
         response: { 204: NoContent, ...errors },
       },
     },

@@ -1,8 +1,8 @@
 // Schemas of message search (消息检索): search, detail with its trace, resends, saved searches. They are the
 // TypeScript types, the request validation and the OpenAPI document at once. Inputs refuse unknown fields.
 import Type, { type Static } from 'typebox';
+import { Id, listOf } from '../config/http.js';
 
-const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Time = Type.String({ format: 'date-time' });
 const NullableTime = Type.Union([Time, Type.Null()]);
 const NullableString = Type.Union([Type.String(), Type.Null()]);
@@ -86,8 +86,6 @@ export const SavedQueryFields = Type.Object(
 export type SavedQueryFields = Static<typeof SavedQueryFields>;
 
 export type SearchFilter = Omit<MessageSearchQuery, 'page' | 'pageSize'>;
-
-export const IdParams = Type.Object({ id: Id }, { additionalProperties: false });
 
 export const MessageSummary = Type.Object(
   {
@@ -252,7 +250,7 @@ export const SavedQuery = Type.Object({
   createdAt: Time,
 });
 export type SavedQuery = Static<typeof SavedQuery>;
-export const SavedQueryList = Type.Object({ items: Type.Array(SavedQuery) });
+export const SavedQueryList = listOf(SavedQuery);
 export const SaveQueryBody = Type.Object(
   {
     name: Type.String({

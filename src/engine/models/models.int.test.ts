@@ -5,37 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../../test/support/app.js';
 import { dialectsUnderTest } from '../../../test/support/databases.js';
 import { addTopic } from '../../../test/support/engine.js';
-import { createContext, type RequestContext } from '../../platform/auth/context.js';
-import { HtError } from '../../platform/errors/index.js';
 import { EP } from '../permissions.js';
 import type { EngineTables } from '../tables.js';
 import type { TransformServices } from '../transforms/module.js';
-
-function ctxWith(...permissions: string[]): RequestContext {
-  return createContext({
-    requestId: 'test',
-    ip: '127.0.0.1',
-    lang: 'zh-CN',
-    user: {
-      id: 'u-test',
-      username: 'tester',
-      displayName: 'Tester',
-      permissions: new Set(permissions),
-      mustChangePassword: false,
-      via: 'session',
-    },
-  });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<HtError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof HtError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
-}
+import { ctxWith, rejection } from '../transforms/testing.testutil.js';
 
 const manager = ctxWith(EP.configRead, EP.configManage);
 const reader = ctxWith(EP.configRead);

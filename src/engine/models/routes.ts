@@ -1,14 +1,11 @@
 // HTTP routes of the message models (消息模型管理): schema in, one service call, presenter out.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Type from 'typebox';
+import { errors, NoContent } from '../config/http.js';
 import { EP } from '../permissions.js';
 import * as S from './schema.js';
 import type { ModelService } from './service.js';
 
-const Problem = Type.Ref('Problem');
-const NoContent = Type.Null({ description: 'No content' });
-const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem };
 const tags = ['engine-models'];
 
 export function modelRoutes(app: FastifyInstance, service: ModelService): void {

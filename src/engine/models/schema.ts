@@ -1,5 +1,6 @@
 // Schemas of the message-model API (消息模型管理).
 import Type, { type Static } from 'typebox';
+import { listOf } from '../config/http.js';
 
 const Time = Type.String({ format: 'date-time' });
 const NullableString = Type.Union([Type.String(), Type.Null()]);
@@ -28,7 +29,7 @@ const modelFields = {
 
 export const Model = Type.Object(modelFields, { $id: 'MessageModel' });
 export type Model = Static<typeof Model>;
-export const ModelList = Type.Object({ items: Type.Array(Model) });
+export const ModelList = listOf(Model);
 
 export const ModelDetail = Type.Object(
   { ...modelFields, schema: Type.Union([Type.String(), Type.Null()]) },

@@ -1,14 +1,11 @@
 // HTTP routes of the named transforms (规则转换) and the try-it endpoint: schema in, one service call, presenter out.
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Type from 'typebox';
+import { errors, IdParams, NoContent } from '../config/http.js';
 import { EP } from '../permissions.js';
 import * as S from './schema.js';
 import type { TransformService } from './service.js';
 
-const Problem = Type.Ref('Problem');
-const NoContent = Type.Null({ description: 'No content' });
-const errors = { 400: Problem, 401: Problem, 403: Problem, 404: Problem, 409: Problem };
 const tags = ['engine-transforms'];
 
 export function transformRoutes(app: FastifyInstance, service: TransformService): void {
@@ -65,7 +62,7 @@ export function transformRoutes(app: FastifyInstance, service: TransformService)
       schema: {
         tags,
         summary: '规则转换详情',
-        params: S.TransformIdParams,
+        params: IdParams,
         response: { 200: S.NamedTransform, ...errors },
       },
     },
@@ -79,7 +76,7 @@ export function transformRoutes(app: FastifyInstance, service: TransformService)
       schema: {
         tags,
         summary: '修改规则转换',
-        params: S.TransformIdParams,
+        params: IdParams,
         body: S.UpdateTransformBody,
         response: { 200: S.NamedTransform, ...errors },
       },
@@ -94,7 +91,7 @@ export function transformRoutes(app: FastifyInstance, service: TransformService)
       schema: {
         tags,
         summary: '删除规则转换（未被订阅关系引用时）',
-        params: S.TransformIdParams,
+        params: IdParams,
         response: { 204: NoContent, ...errors },
       },
     },

@@ -1,7 +1,7 @@
 // Schemas of the transform API (规则转换): named JSONata transforms per domain and the try-it endpoint.
 import Type, { type Static } from 'typebox';
+import { Id, listOf } from '../config/http.js';
 
-const Id = Type.String({ minLength: 1, maxLength: 64 });
 const Time = Type.String({ format: 'date-time' });
 const NullableString = Type.Union([Type.String(), Type.Null()]);
 export const TransformCode = Type.String({
@@ -12,8 +12,6 @@ export const TransformName = Type.String({ minLength: 1, maxLength: 100 });
 const Description = Type.String({ maxLength: 500 });
 export const MAX_EXPRESSION_LENGTH = 100_000;
 export const Expression = Type.String({ minLength: 1, maxLength: MAX_EXPRESSION_LENGTH, description: 'JSONata' });
-
-export const TransformIdParams = Type.Object({ id: Id }, { additionalProperties: false });
 
 export const NamedTransform = Type.Object(
   {
@@ -29,7 +27,7 @@ export const NamedTransform = Type.Object(
   { $id: 'NamedTransform' },
 );
 export type NamedTransform = Static<typeof NamedTransform>;
-export const NamedTransformList = Type.Object({ items: Type.Array(NamedTransform) });
+export const NamedTransformList = listOf(NamedTransform);
 
 export const TransformListQuery = Type.Object({ domainId: Type.Optional(Id) }, { additionalProperties: false });
 export type TransformListQuery = Static<typeof TransformListQuery>;

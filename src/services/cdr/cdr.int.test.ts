@@ -10,9 +10,9 @@ import { addSubscription, addSystem } from '../../../test/support/engine.js';
 import { corpusCases, soapRequest } from '../../engine/adapters/inbound/soap/clients.testutil.js';
 import type { EngineTables } from '../../engine/tables.js';
 import { findV3Service, parseV3 } from '../../formats/hl7v3/index.js';
-import { parseSoapResponse } from '../../formats/soap/index.js';
 import { getServiceDefinition } from '../catalogue/catalogue.js';
 import { jsonToV3 } from '../catalogue/mapper.js';
+import { postToHip } from './hip.testutil.js';
 import type { CdrTables } from './tables.js';
 
 function example(action: string, patch: Record<string, unknown> = {}): Record<string, unknown> {
@@ -43,17 +43,8 @@ for (const dialect of dialectsUnderTest()) {
     const record = (entity: string, key: string) =>
       k().selectFrom('cdr_records').selectAll().where('entity', '=', entity).where('key', '=', key).executeTakeFirst();
     const soap = async (action: string, v3: string) => {
-      const req = soapRequest('dotnet11', action, v3, 'escaped');
-      const res = await t.hutong.app.inject({
-        method: 'POST',
-        url: '/services/HIPMessageServer',
-        payload: req.body,
-        headers: { ...req.headers, authorization: `Bearer ${secret}` },
-      });
-      const answer = parseSoapResponse(res.body, String(res.headers['content-type']), {
-        resultName: 'HIPMessageServerResult',
-      });
-      if (answer.kind !== 'result') throw new Error(`fault: ${res.body}`);
+      const { answer, body } = await postToHip(t.hutong, soapRequest('dotnet11', action, v3, 'escaped'), secret);
+      if (answer.kind !== 'result') throw new Error(`fault: ${body}`);
       return parseV3(answer.result);
     };
 
@@ -409,17 +400,12 @@ for (const dialect of dialectsUnderTest()) {
         const def = getServiceDefinition(service.action)!;
         // Each case is sent by a system of its own (the cases share one message id).
         const sender = await addSystem(t.hutong);
-        const req = soapRequest('cxf11', service.action, c.text, 'cdata');
-        const res = await t.hutong.app.inject({
-          method: 'POST',
-          url: '/services/HIPMessageServer',
-          payload: req.body,
-          headers: { ...req.headers, authorization: `Bearer ${sender.secret}` },
-        });
-        const soapAnswer = parseSoapResponse(res.body, String(res.headers['content-type']), {
-          resultName: 'HIPMessageServerResult',
-        });
-        expect(soapAnswer.kind, `${c.file}: ${res.body.slice(0, 300)}`).toBe('result');
+        const { answer: soapAnswer, body } = await postToHip(
+          t.hutong,
+          soapRequest('cxf11', service.action, c.text, 'cdata'),
+          sender.secret,
+        );
+        expect(soapAnswer.kind, `${c.file}: ${body.slice(0, 300)}`).toBe('result');
         if (soapAnswer.kind !== 'result') continue;
         const answer = parseV3(soapAnswer.result);
         expect(answer.rootElement, c.file).toBe(def.response);
@@ -434,17 +420,12 @@ for (const dialect of dialectsUnderTest()) {
       );
       const c = cases.find((x) => x.file.startsWith('EMR-PL-40'))!;
       const sender = await addSystem(t.hutong);
-      const req = soapRequest('cxf11', 'CheckAppInfoQuery', c.text, 'cdata');
-      const res = await t.hutong.app.inject({
-        method: 'POST',
-        url: '/services/HIPMessageServer',
-        payload: req.body,
-        headers: { ...req.headers, authorization: `Bearer ${sender.secret}` },
-      });
-      const a = parseSoapResponse(res.body, String(res.headers['content-type']), {
-        resultName: 'HIPMessageServerResult',
-      });
-      if (a.kind !== 'result') throw new Error(res.body);
+      const { answer: a, body } = await postToHip(
+        t.hutong,
+        soapRequest('cxf11', 'CheckAppInfoQuery', c.text, 'cdata'),
+        sender.secret,
+      );
+      if (a.kind !== 'result') throw new Error(body);
       const found = parseV3(a.result);
       expect(found.queryAck?.resultTotalQuantity).toBe(1);
       expect(a.result).toContain('123456');

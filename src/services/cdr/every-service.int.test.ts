@@ -9,12 +9,12 @@ import { addSystem } from '../../../test/support/engine.js';
 import { soapRequest } from '../../engine/adapters/inbound/soap/clients.testutil.js';
 import type { EngineTables } from '../../engine/tables.js';
 import { parseV3 } from '../../formats/hl7v3/index.js';
-import { parseSoapResponse } from '../../formats/soap/index.js';
 import { newId } from '../../platform/ids/index.js';
 import { getServiceDefinition, listServiceDefinitions } from '../catalogue/catalogue.js';
 import { jsonToV3 } from '../catalogue/mapper.js';
 import type { ServiceField } from '../catalogue/types.js';
 import { bindingOf } from './bindings.js';
+import { postToHip } from './hip.testutil.js';
 import { targetsOf } from './record.js';
 import { exampleScenario, type ScenarioStep } from './scenario.js';
 import type { CdrTables } from './tables.js';
@@ -83,17 +83,8 @@ for (const dialect of dialectsUnderTest()) {
       const def = getServiceDefinition(action)!;
       const id = newId();
       const v3 = jsonToV3(def, json, { sender: 'HIS', receiver: 'HUTONG', id });
-      const req = soapRequest('dotnet12', action, v3, 'cdata');
-      const res = await t.hutong.app.inject({
-        method: 'POST',
-        url: '/services/HIPMessageServer',
-        payload: req.body,
-        headers: { ...req.headers, authorization: `Bearer ${secret}` },
-      });
-      const answer = parseSoapResponse(res.body, String(res.headers['content-type']), {
-        resultName: 'HIPMessageServerResult',
-      });
-      if (answer.kind !== 'result') return { id, v3: undefined, raw: res.body };
+      const { answer, body } = await postToHip(t.hutong, soapRequest('dotnet12', action, v3, 'cdata'), secret);
+      if (answer.kind !== 'result') return { id, v3: undefined, raw: body };
       return { id, v3: parseV3(answer.result), raw: answer.result };
     };
 
