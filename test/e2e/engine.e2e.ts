@@ -76,7 +76,10 @@ describe('engine console', () => {
   }
 
   async function confirmPopover() {
-    await page.locator('.ant-popconfirm:visible .ant-popconfirm-buttons .ant-btn-primary').click();
+    const open = page.locator('.ant-popconfirm:visible');
+    await open.locator('.ant-popconfirm-buttons .ant-btn-primary').click();
+    // It closes once its action has run; the next step then finds no stale popover.
+    await expect.poll(() => open.count()).toBe(0);
   }
 
   it('signs in (changing the first-login password)', async () => {
@@ -178,6 +181,10 @@ describe('engine console', () => {
   });
 
   it('resends the message from the console; the receiver gets it again and the new message links to the original', async () => {
+    // The refreshes of the previous step have finished (a loading button shifts the header's buttons).
+    await expect
+      .poll(() => page.getByRole('button', { name: '刷新' }).getAttribute('class'))
+      .not.toContain('ant-btn-loading');
     await page.getByTestId('message-resend').click();
     await confirmPopover();
     await page.waitForURL((u) => u.pathname.startsWith('/engine/messages/') && !u.pathname.endsWith(messageId));

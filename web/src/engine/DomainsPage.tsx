@@ -1,5 +1,5 @@
 /** 域管理: the hospital's production environments; topics, systems and subscriptions all belong to one. */
-import { DownloadOutlined, PlusOutlined, ReloadOutlined, UploadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, UploadOutlined } from '@ant-design/icons';
 import {
   Alert,
   Button,
@@ -12,7 +12,6 @@ import {
   Input,
   InputNumber,
   Modal,
-  Popconfirm,
   Radio,
   Space,
   Switch,
@@ -25,7 +24,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { useAuth } from '../shell/auth';
-import { applyServerErrors } from '../shell/formErrors';
+import { CreateButton, DeleteAction, FormModal, RefreshButton, RunFooter, useAct } from '../shell/crud';
 import { formatTime, optional, trimmed } from '../shell/format';
 import { PERMISSIONS } from '../shell/navigation';
 import { useRequest } from '../shell/useRequest';
@@ -42,9 +41,9 @@ import {
   type ImportResult,
   type PurgeResult,
 } from './api';
-import { codeRule, EnabledTag, ErrorAlert, ProblemList, readFile, useAct } from './common';
+import { codeRule, EnableAction, EnabledTag, ErrorAlert, ProblemList, readFile } from './common';
 import { setStoredDomain } from './domain';
-import RevisionsDrawer from './RevisionsDrawer';
+import { useRevisions } from './RevisionsDrawer';
 
 export default function DomainsPage() {
   const { t } = useTranslation();
@@ -54,9 +53,9 @@ export default function DomainsPage() {
   const canPurge = can(PERMISSIONS.engineRetentionManage);
   const domains = useRequest(listDomains, []);
   const act = useAct(domains.reload);
+  const [openRevisions, revisionsDrawer] = useRevisions('domain', domains.reload);
   const [editing, setEditing] = useState<Domain | 'new' | null>(null);
   const [importing, setImporting] = useState<Domain | null>(null);
-  const [history, setHistory] = useState<Domain | null>(null);
   const [purging, setPurging] = useState<Domain | null>(null);
 
   const open = (d: Domain, path: string) => {
@@ -136,21 +135,12 @@ export default function DomainsPage() {
               <Button type="link" size="small" onClick={() => setEditing(d)}>
                 {t('common.edit')}
               </Button>
-              <Popconfirm
-                title={
-                  d.enabled ? t('engine.disableConfirm', { name: d.name }) : t('engine.enableConfirm', { name: d.name })
-                }
-                onConfirm={() =>
-                  act(
-                    () => updateDomain(d.id, { enabled: !d.enabled }),
-                    d.enabled ? t('engine.disabledDone') : t('engine.enabledDone'),
-                  )
-                }
-              >
-                <Button type="link" size="small" danger={d.enabled}>
-                  {d.enabled ? t('engine.disable') : t('engine.enable')}
-                </Button>
-              </Popconfirm>
+              <EnableAction
+                name={d.name}
+                enabled={d.enabled}
+                act={act}
+                update={(enabled) => updateDomain(d.id, { enabled })}
+              />
             </>
           ) : null}
           {canManage ? (
@@ -175,7 +165,7 @@ export default function DomainsPage() {
               {t('engine.domains.import')}
             </Button>
           ) : null}
-          <Button type="link" size="small" onClick={() => setHistory(d)}>
+          <Button type="link" size="small" onClick={() => openRevisions(d)}>
             {t('engine.revisions.open')}
           </Button>
           {canPurge ? (
@@ -184,14 +174,10 @@ export default function DomainsPage() {
             </Button>
           ) : null}
           {canManage ? (
-            <Popconfirm
+            <DeleteAction
               title={t('engine.domains.deleteConfirm', { name: d.name })}
               onConfirm={() => act(() => deleteDomain(d.id), t('engine.deleted'))}
-            >
-              <Button type="link" size="small" danger>
-                {t('common.delete')}
-              </Button>
-            </Popconfirm>
+            />
           ) : null}
         </Space>
       ),
@@ -203,18 +189,11 @@ export default function DomainsPage() {
       title={t('nav.engine.domains')}
       extra={
         <Space>
-          <Button icon={<ReloadOutlined />} onClick={domains.reload}>
-            {t('common.refresh')}
-          </Button>
+          <RefreshButton onClick={domains.reload} />
           {canManage ? (
-            <Button
-              type="primary"
-              icon={<PlusOutlined />}
-              onClick={() => setEditing('new')}
-              data-testid="domain-create"
-            >
+            <CreateButton onClick={() => setEditing('new')} testId="domain-create">
               {t('engine.domains.create')}
-            </Button>
+            </CreateButton>
           ) : null}
         </Space>
       }
@@ -242,16 +221,7 @@ export default function DomainsPage() {
       ) : null}
       {importing ? <ImportModal domain={importing} onClose={() => setImporting(null)} onDone={domains.reload} /> : null}
       {purging ? <PurgeModal domain={purging} onClose={() => setPurging(null)} /> : null}
-      {history ? (
-        <RevisionsDrawer
-          entityType="domain"
-          entityId={history.id}
-          domainId={history.id}
-          title={history.name}
-          onClose={() => setHistory(null)}
-          onRolledBack={domains.reload}
-        />
-      ) : null}
+      {revisionsDrawer}
     </Card>
   );
 }
@@ -277,99 +247,80 @@ function DomainModal({
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<DomainValues>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
 
-  async function submit(v: DomainValues) {
-    setBusy(true);
-    setError(null);
-    try {
-      if (domain) {
-        await updateDomain(domain.id, {
-          name: v.name.trim(),
-          description: trimmed(v.description) || null,
-          retentionDays: v.retentionDays,
-          enabled: v.enabled,
-        });
-      } else {
-        await createDomain({
-          code: v.code.trim(),
-          name: v.name.trim(),
-          description: optional(v.description),
-          retentionDays: v.retentionDays,
-          enabled: v.enabled,
-        });
-      }
-      onSaved();
-    } catch (err) {
-      setError(applyServerErrors(form, err, t('errors.unexpected'), FIELD_CODES) ?? null);
-    } finally {
-      setBusy(false);
+  async function save(v: DomainValues) {
+    if (domain) {
+      await updateDomain(domain.id, {
+        name: v.name.trim(),
+        description: trimmed(v.description) || null,
+        retentionDays: v.retentionDays,
+        enabled: v.enabled,
+      });
+    } else {
+      await createDomain({
+        code: v.code.trim(),
+        name: v.name.trim(),
+        description: optional(v.description),
+        retentionDays: v.retentionDays,
+        enabled: v.enabled,
+      });
     }
+    onSaved();
   }
 
   return (
-    <Modal
-      open
+    <FormModal<DomainValues>
+      form={form}
       title={domain ? t('engine.domains.editTitle', { name: domain.name }) : t('engine.domains.create')}
-      okText={t('common.save')}
-      onOk={() => form.submit()}
-      confirmLoading={busy}
-      onCancel={onClose}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'domain-save' } as Record<string, string>}
+      onSave={save}
+      fieldCodes={FIELD_CODES}
+      onClose={onClose}
+      saveTestId="domain-save"
+      initialValues={
+        domain
+          ? {
+              code: domain.code,
+              name: domain.name,
+              description: domain.description ?? '',
+              retentionDays: domain.retentionDays,
+              enabled: domain.enabled,
+            }
+          : { retentionDays: 30, enabled: true }
+      }
     >
-      {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} /> : null}
-      <Form<DomainValues>
-        form={form}
-        layout="vertical"
-        onFinish={submit}
-        initialValues={
-          domain
-            ? {
-                code: domain.code,
-                name: domain.name,
-                description: domain.description ?? '',
-                retentionDays: domain.retentionDays,
-                enabled: domain.enabled,
-              }
-            : { retentionDays: 30, enabled: true }
-        }
+      <Form.Item
+        name="code"
+        label={t('engine.domains.code')}
+        extra={domain ? undefined : t('engine.domains.codeHint')}
+        rules={domain ? [] : [{ required: true, message: t('engine.codeRequired') }, codeRule(t, 64, false)]}
       >
+        <Input disabled={!!domain} data-testid="domain-code" />
+      </Form.Item>
+      <Form.Item
+        name="name"
+        label={t('engine.domains.name')}
+        rules={[{ required: true, whitespace: true, message: t('engine.nameRequired') }]}
+      >
+        <Input data-testid="domain-name" />
+      </Form.Item>
+      <Form.Item name="description" label={t('engine.description')}>
+        <Input.TextArea rows={2} />
+      </Form.Item>
+      <Flex gap={16}>
         <Form.Item
-          name="code"
-          label={t('engine.domains.code')}
-          extra={domain ? undefined : t('engine.domains.codeHint')}
-          rules={domain ? [] : [{ required: true, message: t('engine.codeRequired') }, codeRule(t, 64, false)]}
+          name="retentionDays"
+          label={t('engine.domains.retentionDays')}
+          extra={t('engine.domains.retentionHint')}
+          rules={[{ required: true }]}
+          style={{ flex: 1 }}
         >
-          <Input disabled={!!domain} data-testid="domain-code" />
+          <InputNumber min={1} max={3650} style={{ width: '100%' }} suffix={t('engine.domains.dayUnit')} />
         </Form.Item>
-        <Form.Item
-          name="name"
-          label={t('engine.domains.name')}
-          rules={[{ required: true, whitespace: true, message: t('engine.nameRequired') }]}
-        >
-          <Input data-testid="domain-name" />
+        <Form.Item name="enabled" label={t('engine.status')} valuePropName="checked" style={{ flex: 1 }}>
+          <Switch checkedChildren={t('engine.enabled')} unCheckedChildren={t('engine.disabled')} />
         </Form.Item>
-        <Form.Item name="description" label={t('engine.description')}>
-          <Input.TextArea rows={2} />
-        </Form.Item>
-        <Flex gap={16}>
-          <Form.Item
-            name="retentionDays"
-            label={t('engine.domains.retentionDays')}
-            extra={t('engine.domains.retentionHint')}
-            rules={[{ required: true }]}
-            style={{ flex: 1 }}
-          >
-            <InputNumber min={1} max={3650} style={{ width: '100%' }} suffix={t('engine.domains.dayUnit')} />
-          </Form.Item>
-          <Form.Item name="enabled" label={t('engine.status')} valuePropName="checked" style={{ flex: 1 }}>
-            <Switch checkedChildren={t('engine.enabled')} unCheckedChildren={t('engine.disabled')} />
-          </Form.Item>
-        </Flex>
-      </Form>
-    </Modal>
+      </Flex>
+    </FormModal>
   );
 }
 
@@ -411,27 +362,20 @@ function ImportModal({ domain, onClose, onDone }: { domain: Domain; onClose: () 
       onCancel={onClose}
       destroyOnHidden
       footer={
-        applied ? (
-          <Button type="primary" onClick={onClose}>
-            {t('common.close')}
+        <RunFooter done={!!applied} onClose={onClose}>
+          <Button disabled={content === null} loading={busy && !preview} onClick={() => void run(true)}>
+            {t('engine.domains.dryRun')}
           </Button>
-        ) : (
-          <Space>
-            <Button onClick={onClose}>{t('common.cancel')}</Button>
-            <Button disabled={content === null} loading={busy && !preview} onClick={() => void run(true)}>
-              {t('engine.domains.dryRun')}
-            </Button>
-            <Button
-              type="primary"
-              disabled={!preview || preview.problems.length > 0}
-              loading={busy && !!preview}
-              onClick={() => void run(false)}
-              data-testid="domain-import-confirm"
-            >
-              {t('engine.domains.confirmImport')}
-            </Button>
-          </Space>
-        )
+          <Button
+            type="primary"
+            disabled={!preview || preview.problems.length > 0}
+            loading={busy && !!preview}
+            onClick={() => void run(false)}
+            data-testid="domain-import-confirm"
+          >
+            {t('engine.domains.confirmImport')}
+          </Button>
+        </RunFooter>
       }
     >
       <Typography.Paragraph type="secondary">{t('engine.domains.importHint')}</Typography.Paragraph>
@@ -501,28 +445,21 @@ function PurgeModal({ domain, onClose }: { domain: Domain; onClose: () => void }
       onCancel={onClose}
       destroyOnHidden
       footer={
-        result ? (
-          <Button type="primary" onClick={onClose}>
-            {t('common.close')}
+        <RunFooter done={!!result} onClose={onClose}>
+          <Button
+            type="primary"
+            danger
+            loading={busy}
+            onClick={() => {
+              setBusy(true);
+              void act(async () => {
+                setResult(await purgeExpired({ domainId: domain.id, includeUndelivered }));
+              }, t('engine.domains.purged')).finally(() => setBusy(false));
+            }}
+          >
+            {t('engine.domains.purgeNow')}
           </Button>
-        ) : (
-          <Space>
-            <Button onClick={onClose}>{t('common.cancel')}</Button>
-            <Button
-              type="primary"
-              danger
-              loading={busy}
-              onClick={() => {
-                setBusy(true);
-                void act(async () => {
-                  setResult(await purgeExpired({ domainId: domain.id, includeUndelivered }));
-                }, t('engine.domains.purged')).finally(() => setBusy(false));
-              }}
-            >
-              {t('engine.domains.purgeNow')}
-            </Button>
-          </Space>
-        )
+        </RunFooter>
       }
     >
       <Typography.Paragraph>{t('engine.domains.purgeHint', { days: domain.retentionDays })}</Typography.Paragraph>

@@ -5,19 +5,17 @@
  * Schema (the adapter catalogue's inbound `mllp` / `soap` entries, as the subscriptions page does for adapters);
  * enable and disable, delete, revisions, and a link to the messages an endpoint brought in.
  */
-import { DownOutlined, InfoCircleOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { DownOutlined, InfoCircleOutlined } from '@ant-design/icons';
 import {
   Alert,
   Badge,
   Button,
-  Card,
   Col,
   Drawer,
   Dropdown,
   Flex,
   Form,
   Input,
-  Popconfirm,
   Radio,
   Row,
   Segmented,
@@ -33,7 +31,7 @@ import { useEffect, useMemo, useState, type HTMLAttributes } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { useAuth } from '../shell/auth';
-import { applyServerErrors } from '../shell/formErrors';
+import { CreateButton, DeleteAction, FormError, RefreshButton, useAct, useFormSave } from '../shell/crud';
 import { formatTime } from '../shell/format';
 import { PERMISSIONS } from '../shell/navigation';
 import { useRequest } from '../shell/useRequest';
@@ -52,10 +50,10 @@ import {
   type JsonSchema,
   type Topic,
 } from './api';
-import { codeRule, ErrorAlert, useAct } from './common';
-import { DomainSelect, NoDomain, useEngineDomain } from './domain';
-import RevisionsDrawer from './RevisionsDrawer';
-import { formable, fromForm, kindOf, SchemaFields, toForm } from './SchemaForm';
+import { codeRule, EnableAction, ErrorAlert } from './common';
+import { DomainCard, useEngineDomain } from './domain';
+import { useRevisions } from './RevisionsDrawer';
+import { EditorSwitch, formable, JsonField, kindOf, SchemaFields, toForm, useSchemaEditor } from './SchemaForm';
 
 /** The page refreshes the list and every endpoint's status this often. */
 const REFRESH_MS = 5000;
@@ -175,8 +173,8 @@ export default function EndpointsPage() {
   const topicByCode = useMemo(() => new Map((topics.data ?? []).map((x) => [x.code, x])), [topics.data]);
   const inbound = useMemo(() => (adapters.data ?? []).filter((a) => a.direction === 'inbound'), [adapters.data]);
   const act = useAct(endpoints.reload);
+  const [openRevisions, revisionsDrawer] = useRevisions('endpoint', endpoints.reload);
   const [editing, setEditing] = useState<Endpoint | 'new' | null>(null);
-  const [history, setHistory] = useState<Endpoint | null>(null);
 
   // Live status: refresh while the page is shown and the tab is visible.
   const { reload } = endpoints;
@@ -225,14 +223,9 @@ export default function EndpointsPage() {
       width: 80,
       render: (v: boolean, e) =>
         canManage ? (
-          <Popconfirm
-            title={v ? t('engine.disableConfirm', { name: e.name }) : t('engine.enableConfirm', { name: e.name })}
-            onConfirm={() =>
-              act(() => updateEndpoint(e.id, { enabled: !v }), v ? t('engine.disabledDone') : t('engine.enabledDone'))
-            }
-          >
+          <EnableAction name={e.name} enabled={v} act={act} update={(enabled) => updateEndpoint(e.id, { enabled })}>
             <Switch size="small" checked={v} data-testid="endpoint-enabled" />
-          </Popconfirm>
+          </EnableAction>
         ) : (
           <Switch size="small" checked={v} disabled />
         ),
@@ -272,18 +265,15 @@ export default function EndpointsPage() {
             </Button>
           ) : null}
           {canReadMessages ? <MessagesLink endpoint={e} topicByCode={topicByCode} /> : null}
-          <Button type="link" size="small" onClick={() => setHistory(e)}>
+          <Button type="link" size="small" onClick={() => openRevisions(e)}>
             {t('engine.revisions.open')}
           </Button>
           {canManage ? (
-            <Popconfirm
+            <DeleteAction
               title={t('engine.endpoints.deleteConfirm', { name: e.name })}
               onConfirm={() => act(() => deleteEndpoint(e.id), t('engine.deleted'))}
-            >
-              <Button type="link" size="small" danger data-testid="endpoint-delete">
-                {t('common.delete')}
-              </Button>
-            </Popconfirm>
+              testId="endpoint-delete"
+            />
           ) : null}
         </Space>
       ),
@@ -291,59 +281,43 @@ export default function EndpointsPage() {
   ];
 
   return (
-    <Card
+    <DomainCard
       title={t('nav.engine.endpoints')}
+      engine={engine}
       extra={
-        <Space wrap>
-          <DomainSelect engine={engine} />
-          {canManage && domainId ? (
-            <Button
-              type="primary"
-              icon={<PlusOutlined />}
-              onClick={() => setEditing('new')}
-              data-testid="endpoint-create"
-            >
-              {t('engine.endpoints.create')}
-            </Button>
-          ) : null}
-        </Space>
+        canManage && domainId ? (
+          <CreateButton onClick={() => setEditing('new')} testId="endpoint-create">
+            {t('engine.endpoints.create')}
+          </CreateButton>
+        ) : null
       }
     >
-      <ErrorAlert error={engine.error} />
-      {!engine.loading && !engine.domain && !engine.error ? (
-        <NoDomain />
-      ) : (
-        <>
-          <Flex gap={12} wrap align="center" style={{ marginBottom: 16 }}>
-            <Segmented<string>
-              value={protocol ?? 'all'}
-              onChange={(v) => setProtocol(v === 'all' ? undefined : (v as EndpointProtocol))}
-              options={[
-                { value: 'all', label: t('common.all') },
-                ...PROTOCOLS.map((p) => ({ value: p, label: t(`engine.endpoints.protocols.${p}`) })),
-              ]}
-            />
-            <Button icon={<ReloadOutlined />} onClick={endpoints.reload}>
-              {t('common.refresh')}
-            </Button>
-            <Typography.Text type="secondary">
-              {t('engine.endpoints.autoRefresh', { seconds: REFRESH_MS / 1000 })}
-            </Typography.Text>
-          </Flex>
-          <ErrorAlert error={endpoints.error} />
-          <Table<EndpointRow>
-            rowKey="id"
-            size="middle"
-            data-testid="endpoints-table"
-            loading={endpoints.loading && !endpoints.data}
-            columns={columns}
-            dataSource={endpoints.data ?? []}
-            pagination={false}
-            onRow={(e) => ({ 'data-testid': `endpoint-row-${e.code}` }) as HTMLAttributes<HTMLElement>}
-            locale={{ emptyText: t('engine.endpoints.empty') }}
-          />
-        </>
-      )}
+      <Flex gap={12} wrap align="center" style={{ marginBottom: 16 }}>
+        <Segmented<string>
+          value={protocol ?? 'all'}
+          onChange={(v) => setProtocol(v === 'all' ? undefined : (v as EndpointProtocol))}
+          options={[
+            { value: 'all', label: t('common.all') },
+            ...PROTOCOLS.map((p) => ({ value: p, label: t(`engine.endpoints.protocols.${p}`) })),
+          ]}
+        />
+        <RefreshButton onClick={endpoints.reload} />
+        <Typography.Text type="secondary">
+          {t('engine.endpoints.autoRefresh', { seconds: REFRESH_MS / 1000 })}
+        </Typography.Text>
+      </Flex>
+      <ErrorAlert error={endpoints.error} />
+      <Table<EndpointRow>
+        rowKey="id"
+        size="middle"
+        data-testid="endpoints-table"
+        loading={endpoints.loading && !endpoints.data}
+        columns={columns}
+        dataSource={endpoints.data ?? []}
+        pagination={false}
+        onRow={(e) => ({ 'data-testid': `endpoint-row-${e.code}` }) as HTMLAttributes<HTMLElement>}
+        locale={{ emptyText: t('engine.endpoints.empty') }}
+      />
       {editing && domainId ? (
         <EndpointDrawer
           endpoint={editing === 'new' ? null : editing}
@@ -356,17 +330,8 @@ export default function EndpointsPage() {
           }}
         />
       ) : null}
-      {history ? (
-        <RevisionsDrawer
-          entityType="endpoint"
-          entityId={history.id}
-          domainId={history.domainId}
-          title={history.name}
-          onClose={() => setHistory(null)}
-          onRolledBack={endpoints.reload}
-        />
-      ) : null}
-    </Card>
+      {revisionsDrawer}
+    </DomainCard>
   );
 }
 
@@ -515,55 +480,26 @@ function EndpointDrawer({
   const descriptor = descriptorOf(protocol);
   const schema = schemaOf(protocol);
   const initialSchema = schemaOf(initialProtocol);
-  const [asJson, setAsJson] = useState(() => !formable(initialSchema));
-  const jsonMode = asJson || !formable(schema);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  // The settings as the API takes them: a PATCH needs what an emptied field means (see completeSettings).
+  const raw = rawSchemaOf(protocol);
+  const editor = useSchemaEditor(form, {
+    field: 'settings',
+    jsonField: 'settingsJson',
+    schema,
+    initialSchema,
+    complete: (value) => (raw ? completeSettings(raw, value) : value),
+  });
 
-  /** The settings as the API takes them, from whichever editor is showing. Throws on invalid JSON. */
-  function currentSettings(): Record<string, unknown> {
-    const v = form.getFieldsValue(true) as EndpointValues;
-    if (jsonMode) {
-      const text = v.settingsJson?.trim();
-      return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    }
-    const raw = rawSchemaOf(protocol);
-    const value = (schema ? (fromForm(schema, v.settings) as Record<string, unknown> | undefined) : undefined) ?? {};
-    return raw ? completeSettings(raw, value) : value;
-  }
-
-  function switchEditor(json: boolean) {
-    try {
-      const settings = currentSettings();
-      if (json) form.setFieldValue('settingsJson', JSON.stringify(settings, null, 2));
-      else if (schema) form.setFieldValue('settings', toForm(schema, settings));
-      setAsJson(json);
-    } catch {
-      form.setFields([{ name: 'settingsJson', errors: [t('engine.schema.invalidJson')] }]);
-    }
-  }
-
-  async function submit(v: EndpointValues) {
-    setError(null);
-    let settings: Record<string, unknown>;
-    try {
-      settings = currentSettings();
-    } catch {
-      setError(t('engine.schema.invalidJson'));
-      return;
-    }
-    setBusy(true);
-    try {
-      const common = { code: v.code.trim(), name: v.name.trim(), enabled: v.enabled, settings };
+  const { busy, error, submit } = useFormSave(
+    form,
+    async (v: EndpointValues) => {
+      const common = { code: v.code.trim(), name: v.name.trim(), enabled: v.enabled, settings: editor.current() };
       if (endpoint) await updateEndpoint(endpoint.id, common);
       else await createEndpoint({ domainId, protocol: v.protocol, ...common });
       onSaved();
-    } catch (err) {
-      setError(applyServerErrors(form, err, t('errors.unexpected'), FIELD_CODES) ?? null);
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+    FIELD_CODES,
+  );
 
   const initialRaw = rawSchemaOf(initialProtocol);
   const initialSettings = endpoint?.settings ?? (initialRaw ? settingsDefaults(initialRaw) : {});
@@ -592,9 +528,7 @@ function EndpointDrawer({
         </Space>
       }
     >
-      {error ? (
-        <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="endpoint-error" />
-      ) : null}
+      <FormError error={error} testId="endpoint-error" />
       <Form<EndpointValues>
         form={form}
         layout="vertical"
@@ -603,12 +537,8 @@ function EndpointDrawer({
         data-testid="endpoint-form"
         onValuesChange={(changed: Partial<EndpointValues>) => {
           if (changed.protocol) {
-            const raw = rawSchemaOf(changed.protocol);
-            const next = schemaOf(changed.protocol);
-            const defaults = raw ? settingsDefaults(raw) : {};
-            form.setFieldValue('settings', next && formable(next) ? toForm(next, defaults) : undefined);
-            form.setFieldValue('settingsJson', JSON.stringify(defaults, null, 2));
-            setAsJson(!formable(next));
+            const nextRaw = rawSchemaOf(changed.protocol);
+            editor.reset(schemaOf(changed.protocol), nextRaw ? settingsDefaults(nextRaw) : {});
           }
         }}
       >
@@ -656,34 +586,18 @@ function EndpointDrawer({
           <Col span={12}>
             {formable(schema) ? (
               <Form.Item label={t('engine.endpoints.settings')}>
-                <Radio.Group
-                  optionType="button"
-                  value={jsonMode ? 'json' : 'form'}
-                  onChange={(e) => switchEditor(e.target.value === 'json')}
-                  options={[
-                    { value: 'form', label: t('engine.subscriptions.formEditor') },
-                    { value: 'json', label: 'JSON' },
-                  ]}
-                />
+                <EditorSwitch json={editor.jsonMode} onChange={editor.switchTo} />
               </Form.Item>
             ) : null}
           </Col>
         </Row>
-        {jsonMode ? (
-          <Form.Item
+        {editor.jsonMode ? (
+          <JsonField
             name="settingsJson"
             label={t('engine.endpoints.settings')}
-            rules={[
-              {
-                validator: async (_r, v: unknown) => {
-                  if (typeof v === 'string' && v.trim()) JSON.parse(v);
-                },
-                message: t('engine.schema.invalidJson'),
-              },
-            ]}
-          >
-            <Input.TextArea rows={14} style={{ fontFamily: 'monospace' }} data-testid="endpoint-settings-json" />
-          </Form.Item>
+            rows={14}
+            testId="endpoint-settings-json"
+          />
         ) : schema ? (
           <SchemaFields schema={schema} name={['settings']} />
         ) : null}

@@ -12,7 +12,6 @@ import {
   Form,
   Input,
   Modal,
-  Popconfirm,
   Radio,
   Row,
   Space,
@@ -26,7 +25,7 @@ import {
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../shell/auth';
-import { applyServerErrors } from '../shell/formErrors';
+import { CreateButton, DeleteAction, FormModal, RunFooter, useAct, usePagedList } from '../shell/crud';
 import { optional, trimmed } from '../shell/format';
 import { PERMISSIONS } from '../shell/navigation';
 import { useRequest } from '../shell/useRequest';
@@ -47,8 +46,8 @@ import {
   type LookupFileFormat,
   type LookupImportResult,
 } from './api';
-import { codeRule, emptyPage, ErrorAlert, ProblemList, readFile, useAct } from './common';
-import { DomainSelect, NoDomain, useEngineDomain } from './domain';
+import { codeRule, ErrorAlert, ProblemList, readFile } from './common';
+import { DomainCard, useEngineDomain } from './domain';
 
 export default function LookupsPage() {
   const { t } = useTranslation();
@@ -98,7 +97,7 @@ export default function LookupsPage() {
                 <Button type="link" size="small" onClick={() => setEditing(l)}>
                   {t('common.edit')}
                 </Button>
-                <Popconfirm
+                <DeleteAction
                   title={t('engine.lookups.deleteConfirm', { name: l.name })}
                   onConfirm={() =>
                     act(async () => {
@@ -106,11 +105,7 @@ export default function LookupsPage() {
                       if (selectedId === l.id) setSelectedId(null);
                     }, t('engine.deleted'))
                   }
-                >
-                  <Button type="link" size="small" danger>
-                    {t('common.delete')}
-                  </Button>
-                </Popconfirm>
+                />
               </Space>
             ),
           },
@@ -119,61 +114,49 @@ export default function LookupsPage() {
   ];
 
   return (
-    <Card
+    <DomainCard
       title={t('nav.engine.lookups')}
+      engine={engine}
       extra={
-        <Space wrap>
-          <DomainSelect engine={engine} />
-          {canManage && domainId ? (
-            <Button
-              type="primary"
-              icon={<PlusOutlined />}
-              onClick={() => setEditing('new')}
-              data-testid="lookup-create"
-            >
-              {t('engine.lookups.create')}
-            </Button>
-          ) : null}
-        </Space>
+        canManage && domainId ? (
+          <CreateButton onClick={() => setEditing('new')} testId="lookup-create">
+            {t('engine.lookups.create')}
+          </CreateButton>
+        ) : null
       }
     >
-      <ErrorAlert error={engine.error} />
-      {!engine.loading && !engine.domain && !engine.error ? (
-        <NoDomain />
-      ) : (
-        <Row gutter={16}>
-          <Col xs={24} xl={10}>
-            <Flex gap={12} style={{ marginBottom: 12 }}>
-              <Input.Search
-                allowClear
-                placeholder={t('engine.lookups.searchPlaceholder')}
-                onSearch={(v) => setQ(v.trim())}
-              />
-              <Button icon={<ReloadOutlined />} onClick={lookups.reload} aria-label={t('common.refresh')} />
-            </Flex>
-            <ErrorAlert error={lookups.error} />
-            <Table<Lookup>
-              rowKey="id"
-              size="small"
-              data-testid="lookups-table"
-              loading={lookups.loading}
-              columns={columns}
-              dataSource={lookups.data ?? []}
-              pagination={{ pageSize: 20, hideOnSinglePage: true }}
-              onRow={(l) => ({ onClick: () => setSelectedId(l.id), style: { cursor: 'pointer' } })}
-              rowClassName={(l) => (l.id === selectedId ? 'ant-table-row-selected' : '')}
-              locale={{ emptyText: <Empty description={t('engine.lookups.empty')} /> }}
+      <Row gutter={16}>
+        <Col xs={24} xl={10}>
+          <Flex gap={12} style={{ marginBottom: 12 }}>
+            <Input.Search
+              allowClear
+              placeholder={t('engine.lookups.searchPlaceholder')}
+              onSearch={(v) => setQ(v.trim())}
             />
-          </Col>
-          <Col xs={24} xl={14}>
-            {selected ? (
-              <Entries key={selected.id} lookup={selected} canManage={canManage} onChanged={lookups.reload} />
-            ) : (
-              <Empty description={t('engine.lookups.pick')} style={{ marginTop: 48 }} />
-            )}
-          </Col>
-        </Row>
-      )}
+            <Button icon={<ReloadOutlined />} onClick={lookups.reload} aria-label={t('common.refresh')} />
+          </Flex>
+          <ErrorAlert error={lookups.error} />
+          <Table<Lookup>
+            rowKey="id"
+            size="small"
+            data-testid="lookups-table"
+            loading={lookups.loading}
+            columns={columns}
+            dataSource={lookups.data ?? []}
+            pagination={{ pageSize: 20, hideOnSinglePage: true }}
+            onRow={(l) => ({ onClick: () => setSelectedId(l.id), style: { cursor: 'pointer' } })}
+            rowClassName={(l) => (l.id === selectedId ? 'ant-table-row-selected' : '')}
+            locale={{ emptyText: <Empty description={t('engine.lookups.empty')} /> }}
+          />
+        </Col>
+        <Col xs={24} xl={14}>
+          {selected ? (
+            <Entries key={selected.id} lookup={selected} canManage={canManage} onChanged={lookups.reload} />
+          ) : (
+            <Empty description={t('engine.lookups.pick')} style={{ marginTop: 48 }} />
+          )}
+        </Col>
+      </Row>
       {editing && engine.domain ? (
         <LookupModal
           domain={engine.domain}
@@ -186,7 +169,7 @@ export default function LookupsPage() {
           }}
         />
       ) : null}
-    </Card>
+    </DomainCard>
   );
 }
 
@@ -210,90 +193,68 @@ function LookupModal({
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<LookupValues>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
 
-  async function submit(v: LookupValues) {
-    setBusy(true);
-    setError(null);
-    try {
-      const saved = lookup
-        ? await updateLookup(lookup.id, { name: v.name.trim(), description: trimmed(v.description), multi: v.multi })
-        : await createLookup({
-            domainId: domain.id,
-            code: v.code.trim(),
-            name: v.name.trim(),
-            description: optional(v.description),
-            multi: v.multi,
-          });
-      onSaved(saved);
-    } catch (err) {
-      setError(applyServerErrors(form, err, t('errors.unexpected'), { HT_ENGINE_CONFLICT: 'code' }) ?? null);
-    } finally {
-      setBusy(false);
-    }
+  async function save(v: LookupValues) {
+    const saved = lookup
+      ? await updateLookup(lookup.id, { name: v.name.trim(), description: trimmed(v.description), multi: v.multi })
+      : await createLookup({
+          domainId: domain.id,
+          code: v.code.trim(),
+          name: v.name.trim(),
+          description: optional(v.description),
+          multi: v.multi,
+        });
+    onSaved(saved);
   }
 
   return (
-    <Modal
-      open
+    <FormModal<LookupValues>
+      form={form}
       title={lookup ? t('engine.lookups.editTitle', { name: lookup.name }) : t('engine.lookups.create')}
-      okText={t('common.save')}
-      onOk={() => form.submit()}
-      confirmLoading={busy}
-      onCancel={onClose}
-      destroyOnHidden
+      onSave={save}
+      fieldCodes={{ HT_ENGINE_CONFLICT: 'code' }}
+      onClose={onClose}
+      initialValues={
+        lookup
+          ? { code: lookup.code, name: lookup.name, description: lookup.description ?? '', multi: lookup.multi }
+          : { multi: false }
+      }
     >
-      {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} /> : null}
-      <Form<LookupValues>
-        form={form}
-        layout="vertical"
-        onFinish={submit}
-        initialValues={
-          lookup
-            ? { code: lookup.code, name: lookup.name, description: lookup.description ?? '', multi: lookup.multi }
-            : { multi: false }
-        }
+      <Form.Item
+        name="code"
+        label={t('engine.lookups.code')}
+        extra={lookup ? undefined : t('engine.lookups.codeHint')}
+        rules={lookup ? [] : [{ required: true, message: t('engine.codeRequired') }, codeRule(t, 64)]}
       >
-        <Form.Item
-          name="code"
-          label={t('engine.lookups.code')}
-          extra={lookup ? undefined : t('engine.lookups.codeHint')}
-          rules={lookup ? [] : [{ required: true, message: t('engine.codeRequired') }, codeRule(t, 64)]}
-        >
-          <Input disabled={!!lookup} />
-        </Form.Item>
-        <Form.Item
-          name="name"
-          label={t('engine.lookups.name')}
-          rules={[{ required: true, whitespace: true, message: t('engine.nameRequired') }]}
-        >
-          <Input />
-        </Form.Item>
-        <Form.Item name="description" label={t('engine.description')}>
-          <Input.TextArea rows={2} />
-        </Form.Item>
-        <Form.Item
-          name="multi"
-          label={t('engine.lookups.kind')}
-          valuePropName="checked"
-          extra={t('engine.lookups.multiHint')}
-        >
-          <Switch checkedChildren={t('engine.lookups.multi')} unCheckedChildren={t('engine.lookups.single')} />
-        </Form.Item>
-      </Form>
-    </Modal>
+        <Input disabled={!!lookup} />
+      </Form.Item>
+      <Form.Item
+        name="name"
+        label={t('engine.lookups.name')}
+        rules={[{ required: true, whitespace: true, message: t('engine.nameRequired') }]}
+      >
+        <Input />
+      </Form.Item>
+      <Form.Item name="description" label={t('engine.description')}>
+        <Input.TextArea rows={2} />
+      </Form.Item>
+      <Form.Item
+        name="multi"
+        label={t('engine.lookups.kind')}
+        valuePropName="checked"
+        extra={t('engine.lookups.multiHint')}
+      >
+        <Switch checkedChildren={t('engine.lookups.multi')} unCheckedChildren={t('engine.lookups.single')} />
+      </Form.Item>
+    </FormModal>
   );
 }
 
 function Entries({ lookup, canManage, onChanged }: { lookup: Lookup; canManage: boolean; onChanged: () => void }) {
   const { t } = useTranslation();
-  const [q, setQ] = useState('');
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
-  const entries = useRequest(
-    () => listLookupEntries(lookup.id, { q: q || undefined, page, pageSize }),
-    [lookup.id, q, page, pageSize],
+  const entries = usePagedList(
+    ({ q, page, pageSize }) => listLookupEntries(lookup.id, { q, page, pageSize }),
+    [lookup.id],
   );
   const reload = () => {
     entries.reload();
@@ -326,14 +287,10 @@ function Entries({ lookup, canManage, onChanged }: { lookup: Lookup; canManage: 
                 <Button type="link" size="small" onClick={() => setEditing(e)}>
                   {t('common.edit')}
                 </Button>
-                <Popconfirm
+                <DeleteAction
                   title={t('common.confirmDelete')}
                   onConfirm={() => act(() => deleteLookupEntry(lookup.id, e.id), t('engine.deleted'))}
-                >
-                  <Button type="link" size="small" danger>
-                    {t('common.delete')}
-                  </Button>
-                </Popconfirm>
+                />
               </Space>
             ),
           },
@@ -390,30 +347,15 @@ function Entries({ lookup, canManage, onChanged }: { lookup: Lookup; canManage: 
         allowClear
         placeholder={t('engine.lookups.entrySearchPlaceholder')}
         style={{ width: 280, marginBottom: 12 }}
-        onSearch={(v) => {
-          setQ(v.trim());
-          setPage(1);
-        }}
+        onSearch={entries.search}
       />
       <ErrorAlert error={entries.error} />
       <Table<LookupEntry>
         rowKey="id"
         size="small"
         data-testid="lookup-entries"
-        loading={entries.loading}
         columns={columns}
-        dataSource={(entries.data ?? emptyPage<LookupEntry>()).items}
-        pagination={{
-          current: page,
-          pageSize,
-          total: entries.data?.total ?? 0,
-          showSizeChanger: true,
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (p, s) => {
-            setPage(s === pageSize ? p : 1);
-            setPageSize(s);
-          },
-        }}
+        {...entries.tableProps}
       />
       {editing ? (
         <EntryModal
@@ -450,71 +392,47 @@ function EntryModal({
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<EntryValues>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
 
-  async function submit(v: EntryValues) {
-    setBusy(true);
-    setError(null);
-    try {
-      if (entry) {
-        await updateLookupEntry(lookup.id, entry.id, {
-          key: v.key,
-          value: v.value,
-          description: trimmed(v.description),
-        });
-      } else {
-        await createLookupEntry(lookup.id, { key: v.key, value: v.value, description: optional(v.description) });
-      }
-      onSaved();
-    } catch (err) {
-      setError(
-        applyServerErrors(form, err, t('errors.unexpected'), {
-          HT_ENGINE_LOOKUP_KEY_EXISTS: 'key',
-          HT_ENGINE_LOOKUP_ENTRY_EXISTS: 'value',
-        }) ?? null,
-      );
-    } finally {
-      setBusy(false);
+  async function save(v: EntryValues) {
+    if (entry) {
+      await updateLookupEntry(lookup.id, entry.id, {
+        key: v.key,
+        value: v.value,
+        description: trimmed(v.description),
+      });
+    } else {
+      await createLookupEntry(lookup.id, { key: v.key, value: v.value, description: optional(v.description) });
     }
+    onSaved();
   }
 
   return (
-    <Modal
-      open
+    <FormModal<EntryValues>
+      form={form}
       title={entry ? t('engine.lookups.editEntry') : t('engine.lookups.addEntry')}
-      okText={t('common.save')}
-      onOk={() => form.submit()}
-      confirmLoading={busy}
-      onCancel={onClose}
-      destroyOnHidden
+      onSave={save}
+      fieldCodes={{ HT_ENGINE_LOOKUP_KEY_EXISTS: 'key', HT_ENGINE_LOOKUP_ENTRY_EXISTS: 'value' }}
+      onClose={onClose}
+      initialValues={entry ? { key: entry.key, value: entry.value, description: entry.description ?? '' } : {}}
     >
-      {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} /> : null}
-      <Form<EntryValues>
-        form={form}
-        layout="vertical"
-        onFinish={submit}
-        initialValues={entry ? { key: entry.key, value: entry.value, description: entry.description ?? '' } : {}}
+      <Form.Item
+        name="key"
+        label={t('engine.lookups.key')}
+        rules={[{ required: true, message: t('engine.lookups.keyRequired') }]}
       >
-        <Form.Item
-          name="key"
-          label={t('engine.lookups.key')}
-          rules={[{ required: true, message: t('engine.lookups.keyRequired') }]}
-        >
-          <Input style={{ fontFamily: 'monospace' }} />
-        </Form.Item>
-        <Form.Item
-          name="value"
-          label={t('engine.lookups.value')}
-          rules={[{ required: true, message: t('engine.lookups.valueRequired') }]}
-        >
-          <Input style={{ fontFamily: 'monospace' }} />
-        </Form.Item>
-        <Form.Item name="description" label={t('engine.description')}>
-          <Input />
-        </Form.Item>
-      </Form>
-    </Modal>
+        <Input style={{ fontFamily: 'monospace' }} />
+      </Form.Item>
+      <Form.Item
+        name="value"
+        label={t('engine.lookups.value')}
+        rules={[{ required: true, message: t('engine.lookups.valueRequired') }]}
+      >
+        <Input style={{ fontFamily: 'monospace' }} />
+      </Form.Item>
+      <Form.Item name="description" label={t('engine.description')}>
+        <Input />
+      </Form.Item>
+    </FormModal>
   );
 }
 
@@ -545,18 +463,11 @@ function ImportModal({ lookup, onClose, onDone }: { lookup: Lookup; onClose: () 
       onCancel={onClose}
       destroyOnHidden
       footer={
-        result ? (
-          <Button type="primary" onClick={onClose}>
-            {t('common.close')}
+        <RunFooter done={!!result} onClose={onClose}>
+          <Button type="primary" disabled={!file} loading={busy} onClick={() => void run()}>
+            {t('engine.lookups.import')}
           </Button>
-        ) : (
-          <Space>
-            <Button onClick={onClose}>{t('common.cancel')}</Button>
-            <Button type="primary" disabled={!file} loading={busy} onClick={() => void run()}>
-              {t('engine.lookups.import')}
-            </Button>
-          </Space>
-        )
+        </RunFooter>
       }
     >
       <Typography.Paragraph type="secondary">{t('engine.lookups.importHint')}</Typography.Paragraph>

@@ -11,7 +11,6 @@ import {
   EditOutlined,
   ExclamationCircleOutlined,
   RedoOutlined,
-  ReloadOutlined,
 } from '@ant-design/icons';
 import {
   Alert,
@@ -41,6 +40,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router-dom';
 import { ApiError, errorMessage } from '../api/errors';
 import { useAuth } from '../shell/auth';
+import { ConfirmAction, RefreshButton, useAct } from '../shell/crud';
 import { formatTime } from '../shell/format';
 import { PERMISSIONS } from '../shell/navigation';
 import { useRequest } from '../shell/useRequest';
@@ -68,6 +68,7 @@ export default function MessageDetailPage() {
   const canResend = can(PERMISSIONS.engineMessageResend);
   const canEditResend = can(PERMISSIONS.engineMessageEditResend);
   const detail = useRequest(() => getMessage(id), [id]);
+  const act = useAct(detail.reload);
   const [editing, setEditing] = useState(false);
   const m = detail.data;
 
@@ -81,15 +82,7 @@ export default function MessageDetailPage() {
     }
   }
 
-  async function resendOne(d: Delivery) {
-    try {
-      await resendDelivery(d.id);
-      void message.success(t('engine.messages.deliveryResent'));
-      detail.reload();
-    } catch (err) {
-      void message.error(errorMessage(err, t('errors.unexpected')));
-    }
-  }
+  const resendOne = (d: Delivery) => act(() => resendDelivery(d.id), t('engine.messages.deliveryResent'));
 
   if (detail.error && !m) {
     const notFound = detail.error instanceof ApiError && detail.error.status === 404;
@@ -126,9 +119,7 @@ export default function MessageDetailPage() {
         }
         extra={
           <Space wrap>
-            <Button icon={<ReloadOutlined />} onClick={detail.reload} loading={detail.loading}>
-              {t('common.refresh')}
-            </Button>
+            <RefreshButton onClick={detail.reload} loading={detail.loading} />
             {canResend && m ? (
               <Popconfirm title={t('engine.messages.resendConfirm')} onConfirm={resend}>
                 <Button icon={<RedoOutlined />} data-testid="message-resend">
@@ -450,7 +441,7 @@ function Deliveries({
 }: {
   deliveries: Delivery[];
   canResend: boolean;
-  onResend: (d: Delivery) => Promise<void>;
+  onResend: (d: Delivery) => Promise<unknown>;
 }) {
   const { t } = useTranslation();
   const columns: TableColumnsType<Delivery> = [
@@ -500,11 +491,13 @@ function Deliveries({
             title: t('common.actions'),
             key: 'actions',
             render: (_: unknown, d: Delivery) => (
-              <Popconfirm title={t('engine.messages.deliveryResendConfirm')} onConfirm={() => onResend(d)}>
-                <Button type="link" size="small" data-testid="delivery-resend">
-                  {t('engine.messages.resendDelivery')}
-                </Button>
-              </Popconfirm>
+              <ConfirmAction
+                title={t('engine.messages.deliveryResendConfirm')}
+                onConfirm={() => onResend(d)}
+                testId="delivery-resend"
+              >
+                {t('engine.messages.resendDelivery')}
+              </ConfirmAction>
             ),
           },
         ]

@@ -19,8 +19,7 @@ import {
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import type { Stats } from './api';
-import { ErrorAlert } from './common';
-import { DomainSelect, NoDomain, useEngineDomain } from './domain';
+import { DomainCard, useEngineDomain } from './domain';
 import { MonitorToolbar, RankingChart, TrendChart, useStats } from './monitor';
 
 type TopicRow = Stats['topics'][number];
@@ -121,20 +120,14 @@ export default function MessageMonitorPage() {
 
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }} data-testid="engine-message-monitor">
-      <Card
+      <DomainCard
         title={t('nav.engine.messageMonitor')}
-        extra={
-          <Space wrap>
-            <DomainSelect engine={engine} />
-            <MonitorToolbar stats={stats} />
-          </Space>
-        }
+        engine={engine}
+        extra={<MonitorToolbar stats={stats} />}
+        error={stats.error}
         loading={!s && stats.loading && !stats.error}
       >
-        <ErrorAlert error={engine.error ?? stats.error} />
-        {!engine.loading && !engine.domain && !engine.error ? (
-          <NoDomain />
-        ) : s ? (
+        {s ? (
           <Table<TopicRow>
             rowKey="topicId"
             size="middle"
@@ -145,7 +138,7 @@ export default function MessageMonitorPage() {
             locale={{ emptyText: <Empty description={t('engine.monitor.noTopics')} /> }}
           />
         ) : null}
-      </Card>
+      </DomainCard>
       {s ? (
         <Row gutter={16}>
           <Col xs={24} xl={14}>

@@ -8,7 +8,6 @@ import {
   Alert,
   App,
   Button,
-  Card,
   Col,
   DatePicker,
   Dropdown,
@@ -51,7 +50,7 @@ import {
   type SavedQuery,
 } from './api';
 import { ErrorAlert, formatBytes, MessageStatusTag, Mono, emptyPage } from './common';
-import { DomainSelect, NoDomain, useEngineDomain } from './domain';
+import { DomainCard, useEngineDomain } from './domain';
 import { MESSAGE_STATUSES } from './types';
 
 /** The text fields of the search form, in the order shown. */
@@ -309,172 +308,152 @@ export default function MessagesPage() {
   const savedItems = saved.data ?? [];
 
   return (
-    <Card
-      title={t('nav.engine.search')}
-      extra={
-        <Space wrap>
-          <DomainSelect engine={engine} />
-        </Space>
-      }
-    >
-      <ErrorAlert error={engine.error} />
-      {!engine.loading && !engine.domain && !engine.error ? (
-        <NoDomain />
-      ) : (
-        <>
-          <Form<FormValues>
-            form={form}
-            layout="vertical"
-            data-testid="message-filters"
-            initialValues={valuesFromParams(params)}
-            onFinish={(v) => apply(v)}
-          >
-            <Row gutter={16}>
-              {TEXT_FIELDS.map((f) => (
-                <Col xs={12} md={8} xl={6} xxl={4} key={f}>
-                  <Form.Item
-                    name={f}
-                    label={t(`engine.indexField.${f}`)}
-                    tooltip={f === 'patientName' ? t('engine.messages.patientNameHint') : undefined}
-                  >
-                    <Input allowClear data-testid={`message-filter-${f}`} />
-                  </Form.Item>
-                </Col>
-              ))}
-              <Col xs={12} md={8} xl={6} xxl={4}>
-                <Form.Item name="topicId" label={t('engine.messages.topic')}>
-                  <Select allowClear showSearch={{ optionFilterProp: 'label' }} options={topicOptions} />
-                </Form.Item>
-              </Col>
-              <Col xs={12} md={8} xl={6} xxl={4}>
-                <Form.Item name="systemId" label={t('engine.messages.system')}>
-                  <Select allowClear showSearch={{ optionFilterProp: 'label' }} options={systemOptions} />
-                </Form.Item>
-              </Col>
-              <Col xs={12} md={8} xl={6} xxl={4}>
-                <Form.Item name="status" label={t('engine.status')}>
-                  <Select
-                    allowClear
-                    options={MESSAGE_STATUSES.map((s) => ({ value: s, label: t(`engine.messageStatus.${s}`) }))}
-                  />
-                </Form.Item>
-              </Col>
-              <Col xs={24} md={16} xl={12} xxl={8}>
-                <Form.Item
-                  name="range"
-                  label={t('engine.messages.timeRange')}
-                  tooltip={t('engine.messages.timeRangeHint')}
-                >
-                  <DatePicker.RangePicker
-                    showTime
-                    allowEmpty={[true, true]}
-                    allowClear
-                    placeholder={[t('engine.messages.defaultWindow'), t('engine.messages.now')]}
-                    style={{ width: '100%' }}
-                    presets={[
-                      { label: t('engine.messages.lastHour'), value: [dayjs().subtract(1, 'hour'), dayjs()] },
-                      { label: t('engine.messages.last24h'), value: [dayjs().subtract(24, 'hour'), dayjs()] },
-                      { label: t('engine.messages.last7d'), value: [dayjs().subtract(7, 'day'), dayjs()] },
-                      { label: t('engine.messages.last30d'), value: [dayjs().subtract(30, 'day'), dayjs()] },
-                    ]}
-                  />
-                </Form.Item>
-              </Col>
-            </Row>
-            <Space wrap style={{ marginBottom: 16 }}>
-              <Button type="primary" htmlType="submit" icon={<SearchOutlined />} data-testid="message-search">
-                {t('common.search')}
-              </Button>
-              <Button onClick={reset}>{t('common.reset')}</Button>
-              <Button icon={<StarOutlined />} onClick={() => setSaving(true)} data-testid="saved-query-save">
-                {t('engine.messages.saveQuery')}
-              </Button>
-              <Dropdown
-                trigger={['click']}
-                menu={{
-                  items: savedItems.length
-                    ? savedItems.map((q) => ({
-                        key: q.id,
-                        label: (
-                          <Space style={{ width: '100%', justifyContent: 'space-between' }}>
-                            <span>{q.name}</span>
-                            <DeleteOutlined
-                              aria-label={t('common.delete')}
-                              onClick={(e) => {
-                                e.stopPropagation();
-                                void deleteSavedQuery(q.id)
-                                  .then(() => {
-                                    void message.success(t('engine.deleted'));
-                                    saved.reload();
-                                  })
-                                  .catch(
-                                    (err: unknown) => void message.error(errorMessage(err, t('errors.unexpected'))),
-                                  );
-                              }}
-                            />
-                          </Space>
-                        ),
-                      }))
-                    : [{ key: '-', label: t('engine.messages.noSavedQueries'), disabled: true }],
-                  onClick: ({ key }) => {
-                    const q = savedItems.find((x) => x.id === key);
-                    if (q) applySaved(q);
-                  },
-                }}
+    <DomainCard title={t('nav.engine.search')} engine={engine}>
+      <Form<FormValues>
+        form={form}
+        layout="vertical"
+        data-testid="message-filters"
+        initialValues={valuesFromParams(params)}
+        onFinish={(v) => apply(v)}
+      >
+        <Row gutter={16}>
+          {TEXT_FIELDS.map((f) => (
+            <Col xs={12} md={8} xl={6} xxl={4} key={f}>
+              <Form.Item
+                name={f}
+                label={t(`engine.indexField.${f}`)}
+                tooltip={f === 'patientName' ? t('engine.messages.patientNameHint') : undefined}
               >
-                <Button data-testid="saved-queries">
-                  {t('engine.messages.savedQueries')} ({savedItems.length})
-                </Button>
-              </Dropdown>
-              {canResend ? (
-                <Button
-                  icon={<RedoOutlined />}
-                  danger
-                  loading={resending}
-                  disabled={!messages.data?.total}
-                  onClick={confirmBulkResend}
-                  data-testid="bulk-resend"
-                >
-                  {t('engine.messages.bulkResend')}
-                </Button>
-              ) : null}
-            </Space>
-          </Form>
-          {messages.data && domainId ? (
-            <Typography.Paragraph type="secondary" data-testid="message-window">
-              {messages.data.from || messages.data.to
-                ? t('engine.messages.window', {
-                    from: messages.data.from ? formatTime(messages.data.from) : '—',
-                    to: messages.data.to ? formatTime(messages.data.to) : t('engine.messages.now'),
-                  })
-                : t('engine.messages.noWindow')}
-            </Typography.Paragraph>
-          ) : null}
-          <ErrorAlert error={messages.error} />
-          <Table<MessageSummary>
-            rowKey="id"
-            size="middle"
-            data-testid="messages-table"
-            loading={messages.loading}
-            columns={columns}
-            dataSource={messages.data?.items ?? []}
-            locale={{ emptyText: <Empty description={t('engine.messages.empty')} /> }}
-            pagination={{
-              current: page,
-              pageSize,
-              total: messages.data?.total ?? 0,
-              showSizeChanger: true,
-              showTotal: (total) =>
-                messages.data?.totalCapped ? t('engine.messages.totalCapped', { total }) : t('common.total', { total }),
-              onChange: (p, s) => {
-                params.set('page', String(s === pageSize ? p : 1));
-                params.set('pageSize', String(s));
-                setParams(params);
+                <Input allowClear data-testid={`message-filter-${f}`} />
+              </Form.Item>
+            </Col>
+          ))}
+          <Col xs={12} md={8} xl={6} xxl={4}>
+            <Form.Item name="topicId" label={t('engine.messages.topic')}>
+              <Select allowClear showSearch={{ optionFilterProp: 'label' }} options={topicOptions} />
+            </Form.Item>
+          </Col>
+          <Col xs={12} md={8} xl={6} xxl={4}>
+            <Form.Item name="systemId" label={t('engine.messages.system')}>
+              <Select allowClear showSearch={{ optionFilterProp: 'label' }} options={systemOptions} />
+            </Form.Item>
+          </Col>
+          <Col xs={12} md={8} xl={6} xxl={4}>
+            <Form.Item name="status" label={t('engine.status')}>
+              <Select
+                allowClear
+                options={MESSAGE_STATUSES.map((s) => ({ value: s, label: t(`engine.messageStatus.${s}`) }))}
+              />
+            </Form.Item>
+          </Col>
+          <Col xs={24} md={16} xl={12} xxl={8}>
+            <Form.Item name="range" label={t('engine.messages.timeRange')} tooltip={t('engine.messages.timeRangeHint')}>
+              <DatePicker.RangePicker
+                showTime
+                allowEmpty={[true, true]}
+                allowClear
+                placeholder={[t('engine.messages.defaultWindow'), t('engine.messages.now')]}
+                style={{ width: '100%' }}
+                presets={[
+                  { label: t('engine.messages.lastHour'), value: [dayjs().subtract(1, 'hour'), dayjs()] },
+                  { label: t('engine.messages.last24h'), value: [dayjs().subtract(24, 'hour'), dayjs()] },
+                  { label: t('engine.messages.last7d'), value: [dayjs().subtract(7, 'day'), dayjs()] },
+                  { label: t('engine.messages.last30d'), value: [dayjs().subtract(30, 'day'), dayjs()] },
+                ]}
+              />
+            </Form.Item>
+          </Col>
+        </Row>
+        <Space wrap style={{ marginBottom: 16 }}>
+          <Button type="primary" htmlType="submit" icon={<SearchOutlined />} data-testid="message-search">
+            {t('common.search')}
+          </Button>
+          <Button onClick={reset}>{t('common.reset')}</Button>
+          <Button icon={<StarOutlined />} onClick={() => setSaving(true)} data-testid="saved-query-save">
+            {t('engine.messages.saveQuery')}
+          </Button>
+          <Dropdown
+            trigger={['click']}
+            menu={{
+              items: savedItems.length
+                ? savedItems.map((q) => ({
+                    key: q.id,
+                    label: (
+                      <Space style={{ width: '100%', justifyContent: 'space-between' }}>
+                        <span>{q.name}</span>
+                        <DeleteOutlined
+                          aria-label={t('common.delete')}
+                          onClick={(e) => {
+                            e.stopPropagation();
+                            void deleteSavedQuery(q.id)
+                              .then(() => {
+                                void message.success(t('engine.deleted'));
+                                saved.reload();
+                              })
+                              .catch((err: unknown) => void message.error(errorMessage(err, t('errors.unexpected'))));
+                          }}
+                        />
+                      </Space>
+                    ),
+                  }))
+                : [{ key: '-', label: t('engine.messages.noSavedQueries'), disabled: true }],
+              onClick: ({ key }) => {
+                const q = savedItems.find((x) => x.id === key);
+                if (q) applySaved(q);
               },
             }}
-          />
-        </>
-      )}
+          >
+            <Button data-testid="saved-queries">
+              {t('engine.messages.savedQueries')} ({savedItems.length})
+            </Button>
+          </Dropdown>
+          {canResend ? (
+            <Button
+              icon={<RedoOutlined />}
+              danger
+              loading={resending}
+              disabled={!messages.data?.total}
+              onClick={confirmBulkResend}
+              data-testid="bulk-resend"
+            >
+              {t('engine.messages.bulkResend')}
+            </Button>
+          ) : null}
+        </Space>
+      </Form>
+      {messages.data && domainId ? (
+        <Typography.Paragraph type="secondary" data-testid="message-window">
+          {messages.data.from || messages.data.to
+            ? t('engine.messages.window', {
+                from: messages.data.from ? formatTime(messages.data.from) : '—',
+                to: messages.data.to ? formatTime(messages.data.to) : t('engine.messages.now'),
+              })
+            : t('engine.messages.noWindow')}
+        </Typography.Paragraph>
+      ) : null}
+      <ErrorAlert error={messages.error} />
+      <Table<MessageSummary>
+        rowKey="id"
+        size="middle"
+        data-testid="messages-table"
+        loading={messages.loading}
+        columns={columns}
+        dataSource={messages.data?.items ?? []}
+        locale={{ emptyText: <Empty description={t('engine.messages.empty')} /> }}
+        pagination={{
+          current: page,
+          pageSize,
+          total: messages.data?.total ?? 0,
+          showSizeChanger: true,
+          showTotal: (total) =>
+            messages.data?.totalCapped ? t('engine.messages.totalCapped', { total }) : t('common.total', { total }),
+          onChange: (p, s) => {
+            params.set('page', String(s === pageSize ? p : 1));
+            params.set('pageSize', String(s));
+            setParams(params);
+          },
+        }}
+      />
       {saving ? (
         <SaveQueryModal
           filter={Object.fromEntries(FILTER_KEYS.flatMap((k: FilterKey) => (filter[k] ? [[k, filter[k]]] : [])))}
@@ -485,7 +464,7 @@ export default function MessagesPage() {
           }}
         />
       ) : null}
-    </Card>
+    </DomainCard>
   );
 }
 

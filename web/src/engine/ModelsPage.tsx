@@ -1,5 +1,5 @@
 /** 消息模型管理: built-in models (HL7 v2, HL7 v3, CDA, XML, JSON) and custom ones with an optional JSON Schema or XSD. */
-import { FileAddOutlined, PlusOutlined, ReloadOutlined, UploadOutlined } from '@ant-design/icons';
+import { FileAddOutlined, UploadOutlined } from '@ant-design/icons';
 import {
   Alert,
   Button,
@@ -7,7 +7,6 @@ import {
   Form,
   Input,
   Modal,
-  Popconfirm,
   Radio,
   Space,
   Table,
@@ -20,7 +19,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../api/errors';
 import { useAuth } from '../shell/auth';
-import { applyServerErrors } from '../shell/formErrors';
+import { ConfirmAction, CreateButton, DeleteAction, FormModal, RefreshButton, useAct } from '../shell/crud';
 import { formatTime, optional } from '../shell/format';
 import { PERMISSIONS } from '../shell/navigation';
 import { useRequest } from '../shell/useRequest';
@@ -37,7 +36,7 @@ import {
   type SchemaType,
   type ValidateSampleResult,
 } from './api';
-import { CodeBlock, ErrorAlert, readFile, useAct } from './common';
+import { CodeBlock, ErrorAlert, readFile } from './common';
 
 export default function ModelsPage() {
   const { t } = useTranslation();
@@ -105,23 +104,18 @@ export default function ModelsPage() {
                     {m.schemaType ? t('engine.models.replaceSchema') : t('engine.models.uploadSchema')}
                   </Button>
                   {m.schemaType ? (
-                    <Popconfirm
+                    <ConfirmAction
                       title={t('engine.models.deleteSchemaConfirm', { code: m.code })}
                       onConfirm={() => act(() => deleteModelSchema(m.code), t('engine.models.schemaDeleted'))}
+                      danger
                     >
-                      <Button type="link" size="small" danger>
-                        {t('engine.models.deleteSchema')}
-                      </Button>
-                    </Popconfirm>
+                      {t('engine.models.deleteSchema')}
+                    </ConfirmAction>
                   ) : null}
-                  <Popconfirm
+                  <DeleteAction
                     title={t('engine.models.deleteConfirm', { code: m.code })}
                     onConfirm={() => act(() => deleteModel(m.code), t('engine.deleted'))}
-                  >
-                    <Button type="link" size="small" danger>
-                      {t('common.delete')}
-                    </Button>
-                  </Popconfirm>
+                  />
                 </Space>
               ),
           },
@@ -134,13 +128,11 @@ export default function ModelsPage() {
       title={t('nav.engine.models')}
       extra={
         <Space>
-          <Button icon={<ReloadOutlined />} onClick={models.reload}>
-            {t('common.refresh')}
-          </Button>
+          <RefreshButton onClick={models.reload} />
           {canManage ? (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} data-testid="model-create">
+            <CreateButton onClick={() => setCreating(true)} testId="model-create">
               {t('engine.models.create')}
-            </Button>
+            </CreateButton>
           ) : null}
         </Space>
       }
@@ -191,153 +183,123 @@ interface CreateValues {
 function CreateModal({ onClose, onSaved }: { onClose: () => void; onSaved: () => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<CreateValues>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
 
-  async function submit(v: CreateValues) {
-    setBusy(true);
-    setError(null);
+  async function save(v: CreateValues) {
     const body: ModelCreate = {
       code: v.code.trim(),
       name: v.name.trim(),
       kind: v.kind,
       description: optional(v.description),
     };
-    try {
-      await createModel(body);
-      onSaved();
-    } catch (err) {
-      setError(applyServerErrors(form, err, t('errors.unexpected'), { HT_ENGINE_CONFLICT: 'code' }) ?? null);
-    } finally {
-      setBusy(false);
-    }
+    await createModel(body);
+    onSaved();
   }
 
   return (
-    <Modal
-      open
+    <FormModal<CreateValues>
+      form={form}
       title={t('engine.models.create')}
-      okText={t('common.save')}
-      onOk={() => form.submit()}
-      confirmLoading={busy}
-      onCancel={onClose}
-      destroyOnHidden
+      onSave={save}
+      fieldCodes={{ HT_ENGINE_CONFLICT: 'code' }}
+      onClose={onClose}
+      initialValues={{ kind: 'JSON' }}
     >
-      {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} /> : null}
-      <Form<CreateValues> form={form} layout="vertical" onFinish={submit} initialValues={{ kind: 'JSON' }}>
-        <Form.Item
-          name="code"
-          label={t('engine.models.code')}
-          extra={t('engine.models.codeHint')}
-          rules={[
-            { required: true, message: t('engine.codeRequired') },
-            { pattern: /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, message: t('engine.models.codePattern') },
+      <Form.Item
+        name="code"
+        label={t('engine.models.code')}
+        extra={t('engine.models.codeHint')}
+        rules={[
+          { required: true, message: t('engine.codeRequired') },
+          { pattern: /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, message: t('engine.models.codePattern') },
+        ]}
+      >
+        <Input />
+      </Form.Item>
+      <Form.Item
+        name="name"
+        label={t('engine.models.name')}
+        rules={[{ required: true, whitespace: true, message: t('engine.nameRequired') }]}
+      >
+        <Input />
+      </Form.Item>
+      <Form.Item name="kind" label={t('engine.models.kind')}>
+        <Radio.Group
+          optionType="button"
+          options={[
+            { value: 'JSON', label: 'JSON' },
+            { value: 'XML', label: 'XML' },
           ]}
-        >
-          <Input />
-        </Form.Item>
-        <Form.Item
-          name="name"
-          label={t('engine.models.name')}
-          rules={[{ required: true, whitespace: true, message: t('engine.nameRequired') }]}
-        >
-          <Input />
-        </Form.Item>
-        <Form.Item name="kind" label={t('engine.models.kind')}>
-          <Radio.Group
-            optionType="button"
-            options={[
-              { value: 'JSON', label: 'JSON' },
-              { value: 'XML', label: 'XML' },
-            ]}
-          />
-        </Form.Item>
-        <Form.Item name="description" label={t('engine.description')}>
-          <Input.TextArea rows={2} />
-        </Form.Item>
-      </Form>
-    </Modal>
+        />
+      </Form.Item>
+      <Form.Item name="description" label={t('engine.description')}>
+        <Input.TextArea rows={2} />
+      </Form.Item>
+    </FormModal>
   );
+}
+
+interface SchemaValues {
+  schemaType: SchemaType;
+  schema: string;
 }
 
 function SchemaModal({ model, onClose, onSaved }: { model: Model; onClose: () => void; onSaved: () => void }) {
   const { t } = useTranslation();
-  const [form] = Form.useForm<{ schemaType: SchemaType; schema: string }>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [form] = Form.useForm<SchemaValues>();
   const defaultType: SchemaType = model.kind === 'XML' ? 'xsd' : 'json-schema';
 
   return (
-    <Modal
-      open
+    <FormModal<SchemaValues>
+      form={form}
       width={760}
       title={t('engine.models.schemaTitle', { code: model.code })}
-      okText={t('common.save')}
-      onOk={() => form.submit()}
-      confirmLoading={busy}
-      onCancel={onClose}
-      destroyOnHidden
+      intro={<Typography.Paragraph type="secondary">{t('engine.models.schemaHint')}</Typography.Paragraph>}
+      onSave={async (v) => {
+        await putModelSchema(model.code, { schemaType: v.schemaType, schema: v.schema });
+        onSaved();
+      }}
+      fieldCodes={{ HT_ENGINE_SCHEMA_INVALID: 'schema' }}
+      onClose={onClose}
+      initialValues={{ schemaType: model.schemaType ?? defaultType, schema: '' }}
     >
-      <Typography.Paragraph type="secondary">{t('engine.models.schemaHint')}</Typography.Paragraph>
-      {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} /> : null}
-      <Form
-        form={form}
-        layout="vertical"
-        initialValues={{ schemaType: model.schemaType ?? defaultType, schema: '' }}
-        onFinish={async (v) => {
-          setBusy(true);
-          setError(null);
-          try {
-            await putModelSchema(model.code, { schemaType: v.schemaType, schema: v.schema });
-            onSaved();
-          } catch (err) {
-            setError(
-              applyServerErrors(form, err, t('errors.unexpected'), { HT_ENGINE_SCHEMA_INVALID: 'schema' }) ?? null,
-            );
-          } finally {
-            setBusy(false);
-          }
-        }}
-      >
-        <Form.Item name="schemaType" label={t('engine.models.schemaType')}>
-          <Radio.Group
-            optionType="button"
-            options={[
-              { value: 'json-schema', label: 'JSON Schema' },
-              { value: 'xsd', label: 'XSD' },
-            ]}
-          />
-        </Form.Item>
-        <Form.Item
-          name="schema"
-          label={
-            <Space>
-              {t('engine.models.schema')}
-              <Upload
-                accept=".json,.xsd,.xml"
-                showUploadList={false}
-                beforeUpload={(file) => {
-                  void readFile(file, 'text').then((text) => {
-                    form.setFieldsValue({
-                      schema: text,
-                      schemaType: /\.xsd$|\.xml$/i.test(file.name) ? 'xsd' : 'json-schema',
-                    });
+      <Form.Item name="schemaType" label={t('engine.models.schemaType')}>
+        <Radio.Group
+          optionType="button"
+          options={[
+            { value: 'json-schema', label: 'JSON Schema' },
+            { value: 'xsd', label: 'XSD' },
+          ]}
+        />
+      </Form.Item>
+      <Form.Item
+        name="schema"
+        label={
+          <Space>
+            {t('engine.models.schema')}
+            <Upload
+              accept=".json,.xsd,.xml"
+              showUploadList={false}
+              beforeUpload={(file) => {
+                void readFile(file, 'text').then((text) => {
+                  form.setFieldsValue({
+                    schema: text,
+                    schemaType: /\.xsd$|\.xml$/i.test(file.name) ? 'xsd' : 'json-schema',
                   });
-                  return false;
-                }}
-              >
-                <Button size="small" icon={<FileAddOutlined />}>
-                  {t('engine.models.fromFile')}
-                </Button>
-              </Upload>
-            </Space>
-          }
-          rules={[{ required: true, whitespace: true, message: t('engine.models.schemaRequired') }]}
-        >
-          <Input.TextArea rows={16} style={{ fontFamily: 'monospace', fontSize: 12 }} />
-        </Form.Item>
-      </Form>
-    </Modal>
+                });
+                return false;
+              }}
+            >
+              <Button size="small" icon={<FileAddOutlined />}>
+                {t('engine.models.fromFile')}
+              </Button>
+            </Upload>
+          </Space>
+        }
+        rules={[{ required: true, whitespace: true, message: t('engine.models.schemaRequired') }]}
+      >
+        <Input.TextArea rows={16} style={{ fontFamily: 'monospace', fontSize: 12 }} />
+      </Form.Item>
+    </FormModal>
   );
 }
 

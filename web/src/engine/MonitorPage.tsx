@@ -7,8 +7,8 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { formatTime } from '../shell/format';
 import type { Stats } from './api';
-import { ErrorAlert, formatMs } from './common';
-import { DomainSelect, NoDomain, useEngineDomain } from './domain';
+import { formatMs } from './common';
+import { DomainCard, useEngineDomain } from './domain';
 import { MonitorToolbar, RankingChart, TrendChart, useStats } from './monitor';
 
 type Queue = Stats['queues'][number];
@@ -59,20 +59,14 @@ export default function MonitorPage() {
 
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }} data-testid="engine-monitor">
-      <Card
+      <DomainCard
         title={t('nav.engine.monitor')}
-        extra={
-          <Space wrap>
-            <DomainSelect engine={engine} />
-            <MonitorToolbar stats={stats} />
-          </Space>
-        }
+        engine={engine}
+        extra={<MonitorToolbar stats={stats} />}
+        error={stats.error}
         loading={!s && stats.loading && !stats.error}
       >
-        <ErrorAlert error={engine.error ?? stats.error} />
-        {!engine.loading && !engine.domain && !engine.error ? (
-          <NoDomain />
-        ) : s ? (
+        {s ? (
           <Row gutter={[16, 16]}>
             <Col xs={12} md={8} xl={4}>
               <Statistic title={t('engine.monitor.received')} value={s.totals.received} />
@@ -135,7 +129,7 @@ export default function MonitorPage() {
             </Col>
           </Row>
         ) : null}
-      </Card>
+      </DomainCard>
       {s ? (
         <>
           <Row gutter={16}>

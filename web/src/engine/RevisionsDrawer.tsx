@@ -1,13 +1,14 @@
-/** 修订历史: every saved change of a domain, system, topic or subscription, with a field diff and rollback. */
-import { Button, Drawer, Empty, Flex, Pagination, Popconfirm, Space, Spin, Table, Tag, Typography, theme } from 'antd';
+/** 修订历史: every saved change of a domain, system, topic, subscription or endpoint, with a field diff and rollback. */
+import { Button, Drawer, Empty, Flex, Pagination, Space, Spin, Table, Tag, Typography, theme } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useAuth } from '../shell/auth';
+import { ConfirmAction, useAct } from '../shell/crud';
 import { formatTime } from '../shell/format';
 import { PERMISSIONS } from '../shell/navigation';
 import { useRequest } from '../shell/useRequest';
 import { listRevisions, rollbackRevision, type Revision, type RevisionEntity } from './api';
-import { ErrorAlert, useAct } from './common';
+import { ErrorAlert } from './common';
 
 /** Flattens a JSON value to `path → display text` (objects by key, arrays and scalars as JSON). */
 function flatten(value: unknown, prefix = '', out = new Map<string, string>()): Map<string, string> {
@@ -128,14 +129,13 @@ export default function RevisionsDrawer({
                       {open === r.id ? t('engine.revisions.hideDiff') : t('engine.revisions.showDiff')}
                     </Button>
                     {canManage && r.action !== 'create' ? (
-                      <Popconfirm
+                      <ConfirmAction
                         title={t('engine.revisions.rollbackConfirm')}
                         onConfirm={() => act(() => rollbackRevision(r.id), t('engine.revisions.rolledBack'))}
+                        danger
                       >
-                        <Button type="link" size="small" danger>
-                          {t('engine.revisions.rollback')}
-                        </Button>
-                      </Popconfirm>
+                        {t('engine.revisions.rollback')}
+                      </ConfirmAction>
                     ) : null}
                   </Space>
                 </Flex>
@@ -164,4 +164,31 @@ export default function RevisionsDrawer({
       ) : null}
     </Drawer>
   );
+}
+
+/** A row whose revisions can be shown: a domain, or something in one. */
+interface RevisedRow {
+  id: string;
+  name: string;
+  domainId?: string;
+}
+
+/**
+ * The revisions drawer of a list page, one row at a time (the way antd's `Modal.useModal` works): call `open(row)`
+ * from the row's action and render `drawer` in the page.
+ */
+export function useRevisions(entityType: RevisionEntity, onRolledBack: () => void) {
+  const [row, setRow] = useState<RevisedRow | null>(null);
+  const open = (r: RevisedRow) => setRow(r);
+  const drawer = row ? (
+    <RevisionsDrawer
+      entityType={entityType}
+      entityId={row.id}
+      domainId={entityType === 'domain' ? row.id : row.domainId}
+      title={row.name}
+      onClose={() => setRow(null)}
+      onRolledBack={onRolledBack}
+    />
+  ) : null;
+  return [open, drawer] as const;
 }

@@ -2,6 +2,7 @@
  * Renders an adapter's JSON Schema (from the catalogue) as form fields: strings, numbers, booleans, enumerations,
  * nested objects, string maps (e.g. headers) as key/value rows and scalar arrays as tags; secrets (writeOnly) masked,
  * long texts (SQL statements) as text areas. Anything else is edited as JSON text. Form values have their own shape (maps as rows, JSON as text), converted by `toForm` / `fromForm`.
+ * `useSchemaEditor` lets a whole settings object be edited as fields or as JSON text.
  */
 import { DeleteOutlined, PlusOutlined } from '@ant-design/icons';
 import {
@@ -12,13 +13,16 @@ import {
   Form,
   Input,
   InputNumber,
+  Radio,
   Row,
   Select,
   Switch,
   Typography,
+  type FormInstance,
   type FormRule,
+  type RadioGroupProps,
 } from 'antd';
-
+import { useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { JsonSchema } from './types';
 
@@ -306,5 +310,121 @@ export function SchemaFields({ schema, name }: { schema: JsonSchema; name: (stri
         );
       })}
     </Row>
+  );
+}
+
+/**
+ * A settings object edited with the fields of its schema (form value `field`) or as JSON text (`jsonField`): JSON when
+ * the schema cannot be shown as fields, or by the user's choice. `complete` finishes what the fields give.
+ */
+export function useSchemaEditor(
+  form: FormInstance,
+  {
+    field,
+    jsonField,
+    schema,
+    initialSchema,
+    complete = (value) => value,
+  }: {
+    field: string;
+    jsonField: string;
+    schema: JsonSchema | undefined;
+    initialSchema: JsonSchema | undefined;
+    complete?: (value: Record<string, unknown>) => Record<string, unknown>;
+  },
+) {
+  const { t } = useTranslation();
+  const [asJson, setAsJson] = useState(() => !formable(initialSchema));
+  const jsonMode = asJson || !formable(schema);
+
+  /** The object from whichever editor is showing; throws an error saying "invalid JSON" when it cannot be read. */
+  function current(): Record<string, unknown> {
+    const v = form.getFieldsValue(true) as Record<string, unknown>;
+    try {
+      if (jsonMode) {
+        const text = (v[jsonField] as string | undefined)?.trim();
+        return text ? (JSON.parse(text) as Record<string, unknown>) : {};
+      }
+      return complete((schema ? (fromForm(schema, v[field]) as Record<string, unknown> | undefined) : undefined) ?? {});
+    } catch {
+      throw new Error(t('engine.schema.invalidJson'));
+    }
+  }
+
+  /** Shows the JSON text (or the fields) with what the other editor holds; stays put on invalid JSON. */
+  function switchTo(json: boolean) {
+    try {
+      const value = current();
+      if (json) form.setFieldValue(jsonField, JSON.stringify(value, null, 2));
+      else if (schema) form.setFieldValue(field, toForm(schema, value));
+      setAsJson(json);
+    } catch {
+      form.setFields([{ name: jsonField, errors: [t('engine.schema.invalidJson')] }]);
+    }
+  }
+
+  /** Starts over with another schema (another adapter or protocol) and its value. */
+  function reset(next: JsonSchema | undefined, value: Record<string, unknown>) {
+    form.setFieldValue(field, next && formable(next) ? toForm(next, value) : undefined);
+    form.setFieldValue(jsonField, JSON.stringify(value, null, 2));
+    setAsJson(!formable(next));
+  }
+
+  return { jsonMode, current, switchTo, reset };
+}
+
+/** The choice between the fields and JSON text (see useSchemaEditor). */
+export function EditorSwitch({
+  json,
+  onChange,
+  size,
+}: {
+  json: boolean;
+  onChange: (json: boolean) => void;
+  size?: RadioGroupProps['size'];
+}) {
+  const { t } = useTranslation();
+  return (
+    <Radio.Group
+      optionType="button"
+      size={size}
+      value={json ? 'json' : 'form'}
+      onChange={(e) => onChange(e.target.value === 'json')}
+      options={[
+        { value: 'form', label: t('engine.subscriptions.formEditor') },
+        { value: 'json', label: 'JSON' },
+      ]}
+    />
+  );
+}
+
+/** A JSON object as text, checked to parse. */
+export function JsonField({
+  name,
+  label,
+  rows,
+  testId,
+}: {
+  name: string;
+  label: ReactNode;
+  rows: number;
+  testId: string;
+}) {
+  const { t } = useTranslation();
+  return (
+    <Form.Item
+      name={name}
+      label={label}
+      rules={[
+        {
+          validator: async (_r, v: unknown) => {
+            if (typeof v === 'string' && v.trim()) JSON.parse(v);
+          },
+          message: t('engine.schema.invalidJson'),
+        },
+      ]}
+    >
+      <Input.TextArea rows={rows} style={{ fontFamily: 'monospace' }} data-testid={testId} />
+    </Form.Item>
   );
 }

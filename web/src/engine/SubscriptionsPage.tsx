@@ -1,17 +1,14 @@
 /** 订阅关系: which system receives which topic, through which adapter, with its own filter, transform and retries. */
-import { ApiOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { ApiOutlined } from '@ant-design/icons';
 import {
   Alert,
   Button,
-  Card,
   Col,
   Divider,
   Flex,
   Form,
   Input,
   InputNumber,
-  Modal,
-  Popconfirm,
   Radio,
   Row,
   Select,
@@ -27,7 +24,7 @@ import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router-dom';
 import { errorMessage } from '../api/errors';
 import { useAuth } from '../shell/auth';
-import { applyServerErrors } from '../shell/formErrors';
+import { CreateButton, DeleteAction, FormModal, RefreshButton, useAct, usePagedList } from '../shell/crud';
 import { PERMISSIONS } from '../shell/navigation';
 import { useRequest } from '../shell/useRequest';
 import {
@@ -49,10 +46,10 @@ import {
   type Topic,
   type Transform,
 } from './api';
-import { EnabledTag, ErrorAlert, formatMs, num, useAct, emptyPage } from './common';
-import { DomainSelect, NoDomain, useEngineDomain } from './domain';
-import RevisionsDrawer from './RevisionsDrawer';
-import { formable, fromForm, SchemaFields, toForm } from './SchemaForm';
+import { EnableAction, EnabledTag, ErrorAlert, formatMs, num, emptyPage } from './common';
+import { DomainCard, useEngineDomain } from './domain';
+import { useRevisions } from './RevisionsDrawer';
+import { EditorSwitch, formable, JsonField, SchemaFields, toForm, useSchemaEditor } from './SchemaForm';
 
 export default function SubscriptionsPage() {
   const { t } = useTranslation();
@@ -63,14 +60,12 @@ export default function SubscriptionsPage() {
   const [params, setParams] = useSearchParams();
   const topicId = params.get('topicId') ?? undefined;
   const systemId = params.get('systemId') ?? undefined;
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
-  const subs = useRequest(
-    () =>
+  const subs = usePagedList(
+    ({ page, pageSize }) =>
       domainId
         ? listSubscriptions({ domainId, topicId, systemId, page, pageSize })
         : Promise.resolve(emptyPage<Subscription>()),
-    [domainId, topicId, systemId, page, pageSize],
+    [domainId, topicId, systemId],
   );
   const topics = useRequest(() => (domainId ? listAllTopics(domainId) : Promise.resolve([])), [domainId]);
   const systems = useRequest(() => (domainId ? listAllSystems(domainId) : Promise.resolve([])), [domainId]);
@@ -82,14 +77,14 @@ export default function SubscriptionsPage() {
   const topicById = useMemo(() => new Map((topics.data ?? []).map((x) => [x.id, x])), [topics.data]);
   const systemById = useMemo(() => new Map((systems.data ?? []).map((x) => [x.id, x])), [systems.data]);
   const act = useAct(subs.reload);
+  const [openRevisions, revisionsDrawer] = useRevisions('subscription', subs.reload);
   const [editing, setEditing] = useState<Subscription | 'new' | null>(null);
-  const [history, setHistory] = useState<Subscription | null>(null);
 
   const setFilter = (key: 'topicId' | 'systemId', value: string | undefined) => {
     if (value) params.set(key, value);
     else params.delete(key);
     setParams(params, { replace: true });
-    setPage(1);
+    subs.firstPage();
   };
 
   const columns: TableColumnsType<Subscription> = [
@@ -159,35 +154,22 @@ export default function SubscriptionsPage() {
               >
                 {s.paused ? t('engine.subscriptions.resume') : t('engine.subscriptions.pause')}
               </Button>
-              <Popconfirm
-                title={
-                  s.enabled ? t('engine.disableConfirm', { name: s.name }) : t('engine.enableConfirm', { name: s.name })
-                }
-                onConfirm={() =>
-                  act(
-                    () => updateSubscription(s.id, { enabled: !s.enabled }),
-                    s.enabled ? t('engine.disabledDone') : t('engine.enabledDone'),
-                  )
-                }
-              >
-                <Button type="link" size="small" danger={s.enabled}>
-                  {s.enabled ? t('engine.disable') : t('engine.enable')}
-                </Button>
-              </Popconfirm>
+              <EnableAction
+                name={s.name}
+                enabled={s.enabled}
+                act={act}
+                update={(enabled) => updateSubscription(s.id, { enabled })}
+              />
             </>
           ) : null}
-          <Button type="link" size="small" onClick={() => setHistory(s)}>
+          <Button type="link" size="small" onClick={() => openRevisions(s)}>
             {t('engine.revisions.open')}
           </Button>
           {canManage ? (
-            <Popconfirm
+            <DeleteAction
               title={t('engine.subscriptions.deleteConfirm', { name: s.name })}
               onConfirm={() => act(() => deleteSubscription(s.id), t('engine.deleted'))}
-            >
-              <Button type="link" size="small" danger>
-                {t('common.delete')}
-              </Button>
-            </Popconfirm>
+            />
           ) : null}
         </Space>
       ),
@@ -195,74 +177,46 @@ export default function SubscriptionsPage() {
   ];
 
   return (
-    <Card
+    <DomainCard
       title={t('nav.engine.subscriptions')}
+      engine={engine}
       extra={
-        <Space wrap>
-          <DomainSelect engine={engine} />
-          {canManage && domainId ? (
-            <Button
-              type="primary"
-              icon={<PlusOutlined />}
-              onClick={() => setEditing('new')}
-              data-testid="subscription-create"
-            >
-              {t('engine.subscriptions.create')}
-            </Button>
-          ) : null}
-        </Space>
+        canManage && domainId ? (
+          <CreateButton onClick={() => setEditing('new')} testId="subscription-create">
+            {t('engine.subscriptions.create')}
+          </CreateButton>
+        ) : null
       }
     >
-      <ErrorAlert error={engine.error} />
-      {!engine.loading && !engine.domain && !engine.error ? (
-        <NoDomain />
-      ) : (
-        <>
-          <Flex gap={12} wrap style={{ marginBottom: 16 }}>
-            <Select<string>
-              allowClear
-              showSearch={{ optionFilterProp: 'label' }}
-              placeholder={t('engine.subscriptions.topic')}
-              style={{ width: 240 }}
-              value={topicId}
-              onChange={(v) => setFilter('topicId', v)}
-              options={(topics.data ?? []).map((x) => ({ value: x.id, label: `${x.name} (${x.code})` }))}
-            />
-            <Select<string>
-              allowClear
-              showSearch={{ optionFilterProp: 'label' }}
-              placeholder={t('engine.subscriptions.system')}
-              style={{ width: 240 }}
-              value={systemId}
-              onChange={(v) => setFilter('systemId', v)}
-              options={(systems.data ?? []).map((x) => ({ value: x.id, label: `${x.name} (${x.code})` }))}
-            />
-            <Button icon={<ReloadOutlined />} onClick={subs.reload}>
-              {t('common.refresh')}
-            </Button>
-          </Flex>
-          <ErrorAlert error={subs.error} />
-          <Table<Subscription>
-            rowKey="id"
-            size="middle"
-            data-testid="subscriptions-table"
-            loading={subs.loading}
-            columns={columns}
-            dataSource={subs.data?.items ?? []}
-            pagination={{
-              current: page,
-              pageSize,
-              total: subs.data?.total ?? 0,
-              showSizeChanger: true,
-              showTotal: (total) => t('common.total', { total }),
-              onChange: (p, s) => {
-                setPage(s === pageSize ? p : 1);
-                setPageSize(s);
-              },
-            }}
-          />
-        </>
-      )}
+      <Flex gap={12} wrap style={{ marginBottom: 16 }}>
+        <Select<string>
+          allowClear
+          showSearch={{ optionFilterProp: 'label' }}
+          placeholder={t('engine.subscriptions.topic')}
+          style={{ width: 240 }}
+          value={topicId}
+          onChange={(v) => setFilter('topicId', v)}
+          options={(topics.data ?? []).map((x) => ({ value: x.id, label: `${x.name} (${x.code})` }))}
+        />
+        <Select<string>
+          allowClear
+          showSearch={{ optionFilterProp: 'label' }}
+          placeholder={t('engine.subscriptions.system')}
+          style={{ width: 240 }}
+          value={systemId}
+          onChange={(v) => setFilter('systemId', v)}
+          options={(systems.data ?? []).map((x) => ({ value: x.id, label: `${x.name} (${x.code})` }))}
+        />
+        <RefreshButton onClick={subs.reload} />
+      </Flex>
+      <ErrorAlert error={subs.error} />
+      <Table<Subscription>
+        rowKey="id"
+        size="middle"
+        data-testid="subscriptions-table"
+        columns={columns}
+        {...subs.tableProps}
+      />
       {editing ? (
         <SubscriptionModal
           subscription={editing === 'new' ? null : editing}
@@ -279,17 +233,8 @@ export default function SubscriptionsPage() {
           }}
         />
       ) : null}
-      {history ? (
-        <RevisionsDrawer
-          entityType="subscription"
-          entityId={history.id}
-          domainId={history.domainId}
-          title={history.name}
-          onClose={() => setHistory(null)}
-          onRolledBack={subs.reload}
-        />
-      ) : null}
-    </Card>
+      {revisionsDrawer}
+    </DomainCard>
   );
 }
 
@@ -352,39 +297,15 @@ function SubscriptionModal({
   const adapter = adapters.find((a) => a.type === adapterType);
   const schema = adapter?.configSchema;
   // Complex or unknown schemas are edited as JSON; the user may switch to JSON for any adapter.
-  const [asJson, setAsJson] = useState(() => !formable(initialSchema));
-  const jsonMode = asJson || !formable(schema);
-  const [busy, setBusy] = useState(false);
+  const editor = useSchemaEditor(form, { field: 'adapterConfig', jsonField: 'adapterJson', schema, initialSchema });
   const [testing, setTesting] = useState(false);
   const [testResult, setTestResult] = useState<AdapterTestResult | { ok: false; message: string } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  /** The adapter config as the API takes it, from whichever editor is showing. Throws on invalid JSON. */
-  function currentConfig(): Record<string, unknown> {
-    const v = form.getFieldsValue(true) as SubscriptionValues;
-    if (jsonMode) {
-      const text = v.adapterJson?.trim();
-      return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-    }
-    return (schema ? (fromForm(schema, v.adapterConfig) as Record<string, unknown> | undefined) : undefined) ?? {};
-  }
-
-  function switchEditor(json: boolean) {
-    try {
-      const config = currentConfig();
-      if (json) form.setFieldValue('adapterJson', JSON.stringify(config, null, 2));
-      else if (schema) form.setFieldValue('adapterConfig', toForm(schema, config));
-      setAsJson(json);
-    } catch {
-      form.setFields([{ name: 'adapterJson', errors: [t('engine.schema.invalidJson')] }]);
-    }
-  }
 
   async function runTest() {
     setTestResult(null);
-    let config: Record<string, unknown>;
+    let adapterConfig: Record<string, unknown>;
     try {
-      config = currentConfig();
+      adapterConfig = editor.current();
     } catch {
       setTestResult({ ok: false, message: t('engine.schema.invalidJson') });
       return;
@@ -392,7 +313,7 @@ function SubscriptionModal({
     if (!adapterType) return;
     setTesting(true);
     try {
-      setTestResult(await testAdapter(adapterType, config));
+      setTestResult(await testAdapter(adapterType, adapterConfig));
     } catch (err) {
       setTestResult({ ok: false, message: errorMessage(err, t('errors.unexpected')) });
     } finally {
@@ -400,20 +321,11 @@ function SubscriptionModal({
     }
   }
 
-  async function submit(v: SubscriptionValues) {
-    setError(null);
-    let adapterConfig: Record<string, unknown>;
-    try {
-      adapterConfig = currentConfig();
-    } catch {
-      setError(t('engine.schema.invalidJson'));
-      return;
-    }
-    setBusy(true);
+  async function save(v: SubscriptionValues) {
     const common = {
       name: v.name.trim(),
       adapter: v.adapter,
-      adapterConfig,
+      adapterConfig: editor.current(),
       filter: v.filter?.trim() || null,
       transform: v.transformMode === 'expression' ? v.transform?.trim() || null : null,
       transformRef: v.transformMode === 'named' ? v.transformRef || null : null,
@@ -424,15 +336,9 @@ function SubscriptionModal({
       workers: v.ordering === 'fifo' ? 1 : num(v.workers),
       enabled: v.enabled,
     };
-    try {
-      if (subscription) await updateSubscription(subscription.id, common);
-      else await createSubscription({ topicId: v.topicId, systemId: v.systemId, ...common });
-      onSaved();
-    } catch (err) {
-      setError(applyServerErrors(form, err, t('errors.unexpected'), FIELD_CODES) ?? null);
-    } finally {
-      setBusy(false);
-    }
+    if (subscription) await updateSubscription(subscription.id, common);
+    else await createSubscription({ topicId: v.topicId, systemId: v.systemId, ...common });
+    onSaved();
   }
 
   const initial: Partial<SubscriptionValues> = subscription
@@ -466,265 +372,233 @@ function SubscriptionModal({
       };
 
   return (
-    <Modal
-      open
+    <FormModal<SubscriptionValues>
+      form={form}
       width={860}
       title={
         subscription
           ? t('engine.subscriptions.editTitle', { name: subscription.name })
           : t('engine.subscriptions.create')
       }
-      okText={t('common.save')}
-      onOk={() => form.submit()}
-      confirmLoading={busy}
-      onCancel={onClose}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'subscription-save' } as Record<string, string>}
+      onSave={save}
+      fieldCodes={FIELD_CODES}
+      onClose={onClose}
+      saveTestId="subscription-save"
+      formTestId="subscription-form"
+      errorTestId="subscription-error"
+      initialValues={initial}
+      onValuesChange={(changed: Partial<SubscriptionValues>) => {
+        if ('adapter' in changed) {
+          editor.reset(adapters.find((a) => a.type === changed.adapter)?.configSchema, {});
+          setTestResult(null);
+        }
+      }}
     >
-      {error ? (
-        <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="subscription-error" />
-      ) : null}
-      <Form<SubscriptionValues>
-        form={form}
-        layout="vertical"
-        onFinish={submit}
-        data-testid="subscription-form"
-        initialValues={initial}
-        onValuesChange={(changed: Partial<SubscriptionValues>) => {
-          if ('adapter' in changed) {
-            const next = adapters.find((a) => a.type === changed.adapter)?.configSchema;
-            form.setFieldValue('adapterConfig', next && formable(next) ? toForm(next, {}) : undefined);
-            form.setFieldValue('adapterJson', '{}');
-            setAsJson(!formable(next));
-            setTestResult(null);
-          }
-        }}
-      >
-        <Row gutter={16}>
-          <Col span={12}>
-            <Form.Item
-              name="topicId"
-              label={t('engine.subscriptions.topic')}
-              rules={[{ required: true, message: t('engine.subscriptions.topicRequired') }]}
-            >
-              <Select
-                disabled={!!subscription}
-                showSearch={{ optionFilterProp: 'label' }}
-                data-testid="subscription-topic"
-                options={topics.map((x) => ({ value: x.id, label: `${x.name} (${x.code})` }))}
-              />
-            </Form.Item>
-          </Col>
-          <Col span={12}>
-            <Form.Item
-              name="systemId"
-              label={t('engine.subscriptions.system')}
-              rules={[{ required: true, message: t('engine.subscriptions.systemRequired') }]}
-            >
-              <Select
-                disabled={!!subscription}
-                showSearch={{ optionFilterProp: 'label' }}
-                data-testid="subscription-system"
-                options={systems.map((x) => ({ value: x.id, label: `${x.name} (${x.code})` }))}
-              />
-            </Form.Item>
-          </Col>
-          <Col span={12}>
-            <Form.Item
-              name="name"
-              label={t('engine.subscriptions.name')}
-              rules={[{ required: true, whitespace: true, message: t('engine.nameRequired') }]}
-            >
-              <Input data-testid="subscription-name" />
-            </Form.Item>
-          </Col>
-          <Col span={12}>
-            <Form.Item name="enabled" label={t('engine.status')} valuePropName="checked">
-              <Switch checkedChildren={t('engine.enabled')} unCheckedChildren={t('engine.disabled')} />
-            </Form.Item>
-          </Col>
-        </Row>
-
-        <Divider titlePlacement="start" plain>
-          {t('engine.subscriptions.adapterSection')}
-        </Divider>
-        <Flex gap={16} align="flex-start">
+      <Row gutter={16}>
+        <Col span={12}>
           <Form.Item
-            name="adapter"
-            label={t('engine.subscriptions.adapter')}
-            rules={[{ required: true }]}
-            style={{ flex: 1 }}
-            extra={adapter?.description}
+            name="topicId"
+            label={t('engine.subscriptions.topic')}
+            rules={[{ required: true, message: t('engine.subscriptions.topicRequired') }]}
           >
             <Select
-              data-testid="subscription-adapter"
-              options={adapters.map((a) => ({
-                value: a.type,
-                label: `${i18n.language === 'en' ? a.nameEn : a.name} (${a.type})`,
-              }))}
-            />
-          </Form.Item>
-          <Form.Item label=" ">
-            <Space>
-              {formable(schema) ? (
-                <Radio.Group
-                  optionType="button"
-                  size="middle"
-                  value={jsonMode ? 'json' : 'form'}
-                  onChange={(e) => switchEditor(e.target.value === 'json')}
-                  options={[
-                    { value: 'form', label: t('engine.subscriptions.formEditor') },
-                    { value: 'json', label: 'JSON' },
-                  ]}
-                />
-              ) : null}
-              <Button
-                icon={<ApiOutlined />}
-                loading={testing}
-                onClick={() => void runTest()}
-                disabled={!adapterType}
-                data-testid="subscription-test"
-              >
-                {t('engine.subscriptions.test')}
-              </Button>
-            </Space>
-          </Form.Item>
-        </Flex>
-        {testResult ? (
-          <Alert
-            type={testResult.ok ? 'success' : 'error'}
-            showIcon
-            closable
-            onClose={() => setTestResult(null)}
-            title={testResult.ok ? t('engine.subscriptions.testOk') : t('engine.subscriptions.testFailed')}
-            description={testResult.message}
-            style={{ marginBottom: 16 }}
-            data-testid="subscription-test-result"
-          />
-        ) : null}
-        {jsonMode ? (
-          <Form.Item
-            name="adapterJson"
-            label={t('engine.subscriptions.adapterConfig')}
-            rules={[
-              {
-                validator: async (_r, v: unknown) => {
-                  if (typeof v === 'string' && v.trim()) JSON.parse(v);
-                },
-                message: t('engine.schema.invalidJson'),
-              },
-            ]}
-          >
-            <Input.TextArea rows={8} style={{ fontFamily: 'monospace' }} data-testid="subscription-adapter-json" />
-          </Form.Item>
-        ) : schema ? (
-          <SchemaFields schema={schema} name={['adapterConfig']} />
-        ) : null}
-
-        <Divider titlePlacement="start" plain>
-          {t('engine.subscriptions.rulesSection')}
-        </Divider>
-        <Form.Item name="filter" label={t('engine.subscriptions.filter')} extra={t('engine.subscriptions.filterHint')}>
-          <Input.TextArea
-            rows={2}
-            style={{ fontFamily: 'monospace' }}
-            placeholder="patient.type = 'inpatient'"
-            data-testid="subscription-filter"
-          />
-        </Form.Item>
-        <Form.Item name="transformMode" label={t('engine.subscriptions.transform')}>
-          <Radio.Group
-            options={[
-              { value: 'none', label: t('engine.subscriptions.transformNone') },
-              { value: 'expression', label: t('engine.subscriptions.transformExpression') },
-              { value: 'named', label: t('engine.subscriptions.transformNamed') },
-            ]}
-          />
-        </Form.Item>
-        {transformMode === 'expression' ? (
-          <Form.Item name="transform" extra={t('engine.subscriptions.transformHint')}>
-            <Input.TextArea rows={5} style={{ fontFamily: 'monospace' }} placeholder={'{ "id": patientId }'} />
-          </Form.Item>
-        ) : null}
-        {transformMode === 'named' ? (
-          <Form.Item
-            name="transformRef"
-            rules={[{ required: true, message: t('engine.subscriptions.transformRefRequired') }]}
-          >
-            <Select
+              disabled={!!subscription}
               showSearch={{ optionFilterProp: 'label' }}
-              notFoundContent={t('engine.subscriptions.noTransforms')}
-              options={transforms.map((x) => ({ value: x.code, label: `${x.name} (${x.code})` }))}
+              data-testid="subscription-topic"
+              options={topics.map((x) => ({ value: x.id, label: `${x.name} (${x.code})` }))}
             />
           </Form.Item>
-        ) : null}
+        </Col>
+        <Col span={12}>
+          <Form.Item
+            name="systemId"
+            label={t('engine.subscriptions.system')}
+            rules={[{ required: true, message: t('engine.subscriptions.systemRequired') }]}
+          >
+            <Select
+              disabled={!!subscription}
+              showSearch={{ optionFilterProp: 'label' }}
+              data-testid="subscription-system"
+              options={systems.map((x) => ({ value: x.id, label: `${x.name} (${x.code})` }))}
+            />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item
+            name="name"
+            label={t('engine.subscriptions.name')}
+            rules={[{ required: true, whitespace: true, message: t('engine.nameRequired') }]}
+          >
+            <Input data-testid="subscription-name" />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item name="enabled" label={t('engine.status')} valuePropName="checked">
+            <Switch checkedChildren={t('engine.enabled')} unCheckedChildren={t('engine.disabled')} />
+          </Form.Item>
+        </Col>
+      </Row>
 
-        <Divider titlePlacement="start" plain>
-          {t('engine.subscriptions.deliverySection')}
-        </Divider>
-        <Row gutter={16}>
-          <Col span={8}>
-            <Form.Item name="maxAttempts" label={t('engine.subscriptions.maxAttempts')}>
-              <InputNumber
-                min={1}
-                max={1000}
-                precision={0}
-                style={{ width: '100%' }}
-                placeholder={t('engine.serverDefault')}
-              />
-            </Form.Item>
-          </Col>
-          <Col span={8}>
-            <Form.Item name="backoffInitialMs" label={t('engine.subscriptions.backoffInitial')}>
-              <InputNumber
-                min={10}
-                precision={0}
-                style={{ width: '100%' }}
-                suffix="ms"
-                placeholder={t('engine.serverDefault')}
-              />
-            </Form.Item>
-          </Col>
-          <Col span={8}>
-            <Form.Item name="backoffMaxMs" label={t('engine.subscriptions.backoffMax')}>
-              <InputNumber
-                min={10}
-                precision={0}
-                style={{ width: '100%' }}
-                suffix="ms"
-                placeholder={t('engine.serverDefault')}
-              />
-            </Form.Item>
-          </Col>
-          <Col span={16}>
-            <Form.Item
-              name="ordering"
-              label={t('engine.subscriptions.ordering')}
-              extra={ordering === 'fifo' ? t('engine.subscriptions.fifoHint') : t('engine.subscriptions.parallelHint')}
+      <Divider titlePlacement="start" plain>
+        {t('engine.subscriptions.adapterSection')}
+      </Divider>
+      <Flex gap={16} align="flex-start">
+        <Form.Item
+          name="adapter"
+          label={t('engine.subscriptions.adapter')}
+          rules={[{ required: true }]}
+          style={{ flex: 1 }}
+          extra={adapter?.description}
+        >
+          <Select
+            data-testid="subscription-adapter"
+            options={adapters.map((a) => ({
+              value: a.type,
+              label: `${i18n.language === 'en' ? a.nameEn : a.name} (${a.type})`,
+            }))}
+          />
+        </Form.Item>
+        <Form.Item label=" ">
+          <Space>
+            {formable(schema) ? <EditorSwitch size="middle" json={editor.jsonMode} onChange={editor.switchTo} /> : null}
+            <Button
+              icon={<ApiOutlined />}
+              loading={testing}
+              onClick={() => void runTest()}
+              disabled={!adapterType}
+              data-testid="subscription-test"
             >
-              <Radio.Group
-                optionType="button"
-                options={[
-                  { value: 'parallel', label: t('engine.subscriptions.parallel') },
-                  { value: 'fifo', label: t('engine.subscriptions.fifo') },
-                ]}
-              />
-            </Form.Item>
-          </Col>
-          <Col span={8}>
-            <Form.Item name="workers" label={t('engine.subscriptions.workers')}>
-              <InputNumber
-                min={1}
-                max={64}
-                precision={0}
-                disabled={ordering === 'fifo'}
-                style={{ width: '100%' }}
-                placeholder={t('engine.serverDefault')}
-              />
-            </Form.Item>
-          </Col>
-        </Row>
-      </Form>
-    </Modal>
+              {t('engine.subscriptions.test')}
+            </Button>
+          </Space>
+        </Form.Item>
+      </Flex>
+      {testResult ? (
+        <Alert
+          type={testResult.ok ? 'success' : 'error'}
+          showIcon
+          closable
+          onClose={() => setTestResult(null)}
+          title={testResult.ok ? t('engine.subscriptions.testOk') : t('engine.subscriptions.testFailed')}
+          description={testResult.message}
+          style={{ marginBottom: 16 }}
+          data-testid="subscription-test-result"
+        />
+      ) : null}
+      {editor.jsonMode ? (
+        <JsonField
+          name="adapterJson"
+          label={t('engine.subscriptions.adapterConfig')}
+          rows={8}
+          testId="subscription-adapter-json"
+        />
+      ) : schema ? (
+        <SchemaFields schema={schema} name={['adapterConfig']} />
+      ) : null}
+
+      <Divider titlePlacement="start" plain>
+        {t('engine.subscriptions.rulesSection')}
+      </Divider>
+      <Form.Item name="filter" label={t('engine.subscriptions.filter')} extra={t('engine.subscriptions.filterHint')}>
+        <Input.TextArea
+          rows={2}
+          style={{ fontFamily: 'monospace' }}
+          placeholder="patient.type = 'inpatient'"
+          data-testid="subscription-filter"
+        />
+      </Form.Item>
+      <Form.Item name="transformMode" label={t('engine.subscriptions.transform')}>
+        <Radio.Group
+          options={[
+            { value: 'none', label: t('engine.subscriptions.transformNone') },
+            { value: 'expression', label: t('engine.subscriptions.transformExpression') },
+            { value: 'named', label: t('engine.subscriptions.transformNamed') },
+          ]}
+        />
+      </Form.Item>
+      {transformMode === 'expression' ? (
+        <Form.Item name="transform" extra={t('engine.subscriptions.transformHint')}>
+          <Input.TextArea rows={5} style={{ fontFamily: 'monospace' }} placeholder={'{ "id": patientId }'} />
+        </Form.Item>
+      ) : null}
+      {transformMode === 'named' ? (
+        <Form.Item
+          name="transformRef"
+          rules={[{ required: true, message: t('engine.subscriptions.transformRefRequired') }]}
+        >
+          <Select
+            showSearch={{ optionFilterProp: 'label' }}
+            notFoundContent={t('engine.subscriptions.noTransforms')}
+            options={transforms.map((x) => ({ value: x.code, label: `${x.name} (${x.code})` }))}
+          />
+        </Form.Item>
+      ) : null}
+
+      <Divider titlePlacement="start" plain>
+        {t('engine.subscriptions.deliverySection')}
+      </Divider>
+      <Row gutter={16}>
+        <Col span={8}>
+          <Form.Item name="maxAttempts" label={t('engine.subscriptions.maxAttempts')}>
+            <InputNumber
+              min={1}
+              max={1000}
+              precision={0}
+              style={{ width: '100%' }}
+              placeholder={t('engine.serverDefault')}
+            />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item name="backoffInitialMs" label={t('engine.subscriptions.backoffInitial')}>
+            <InputNumber
+              min={10}
+              precision={0}
+              style={{ width: '100%' }}
+              suffix="ms"
+              placeholder={t('engine.serverDefault')}
+            />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item name="backoffMaxMs" label={t('engine.subscriptions.backoffMax')}>
+            <InputNumber
+              min={10}
+              precision={0}
+              style={{ width: '100%' }}
+              suffix="ms"
+              placeholder={t('engine.serverDefault')}
+            />
+          </Form.Item>
+        </Col>
+        <Col span={16}>
+          <Form.Item
+            name="ordering"
+            label={t('engine.subscriptions.ordering')}
+            extra={ordering === 'fifo' ? t('engine.subscriptions.fifoHint') : t('engine.subscriptions.parallelHint')}
+          >
+            <Radio.Group
+              optionType="button"
+              options={[
+                { value: 'parallel', label: t('engine.subscriptions.parallel') },
+                { value: 'fifo', label: t('engine.subscriptions.fifo') },
+              ]}
+            />
+          </Form.Item>
+        </Col>
+        <Col span={8}>
+          <Form.Item name="workers" label={t('engine.subscriptions.workers')}>
+            <InputNumber
+              min={1}
+              max={64}
+              precision={0}
+              disabled={ordering === 'fifo'}
+              style={{ width: '100%' }}
+              placeholder={t('engine.serverDefault')}
+            />
+          </Form.Item>
+        </Col>
+      </Row>
+    </FormModal>
   );
 }

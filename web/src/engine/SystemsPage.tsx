@@ -1,14 +1,11 @@
 /** 订户管理: the business systems of a domain that publish and subscribe, with their credentials and allowlists. */
-import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import {
   Alert,
   Button,
-  Card,
   Flex,
   Form,
   Input,
   Modal,
-  Popconfirm,
   Radio,
   Select,
   Space,
@@ -23,10 +20,17 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { useAuth } from '../shell/auth';
-import { applyServerErrors } from '../shell/formErrors';
+import {
+  ConfirmAction,
+  CreateButton,
+  DeleteAction,
+  FormModal,
+  RefreshButton,
+  useAct,
+  usePagedList,
+} from '../shell/crud';
 import { optional, trimmed } from '../shell/format';
 import { PERMISSIONS } from '../shell/navigation';
-import { useRequest } from '../shell/useRequest';
 import {
   createSystem,
   deleteSystem,
@@ -37,9 +41,9 @@ import {
   type Domain,
   type System,
 } from './api';
-import { CodeBlock, codeRule, EnabledTag, ErrorAlert, useAct, emptyPage } from './common';
-import { DomainSelect, NoDomain, useEngineDomain } from './domain';
-import RevisionsDrawer from './RevisionsDrawer';
+import { CodeBlock, codeRule, EnableAction, EnabledTag, ErrorAlert, emptyPage } from './common';
+import { DomainCard, useEngineDomain } from './domain';
+import { useRevisions } from './RevisionsDrawer';
 
 export default function SystemsPage() {
   const { t } = useTranslation();
@@ -48,21 +52,16 @@ export default function SystemsPage() {
   const canManage = can(PERMISSIONS.engineConfigManage);
   const engine = useEngineDomain();
   const domainId = engine.domainId;
-  const [q, setQ] = useState('');
   const [enabled, setEnabled] = useState<boolean | undefined>(undefined);
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
-  const systems = useRequest(
-    () =>
-      domainId
-        ? listSystems({ domainId, q: q || undefined, enabled, page, pageSize })
-        : Promise.resolve(emptyPage<System>()),
-    [domainId, q, enabled, page, pageSize],
+  const systems = usePagedList(
+    ({ q, page, pageSize }) =>
+      domainId ? listSystems({ domainId, q, enabled, page, pageSize }) : Promise.resolve(emptyPage<System>()),
+    [domainId, enabled],
   );
   const act = useAct(systems.reload);
+  const [openRevisions, revisionsDrawer] = useRevisions('system', systems.reload);
   const [editing, setEditing] = useState<System | 'new' | null>(null);
   const [secret, setSecret] = useState<{ system: System; secret: string } | null>(null);
-  const [history, setHistory] = useState<System | null>(null);
 
   async function rotate(s: System) {
     await act(async () => {
@@ -125,40 +124,29 @@ export default function SystemsPage() {
               <Button type="link" size="small" onClick={() => setEditing(s)} data-testid={`system-edit-${s.code}`}>
                 {t('common.edit')}
               </Button>
-              <Popconfirm
-                title={
-                  s.enabled ? t('engine.disableConfirm', { name: s.name }) : t('engine.enableConfirm', { name: s.name })
-                }
-                onConfirm={() =>
-                  act(
-                    () => updateSystem(s.id, { enabled: !s.enabled }),
-                    s.enabled ? t('engine.disabledDone') : t('engine.enabledDone'),
-                  )
-                }
+              <EnableAction
+                name={s.name}
+                enabled={s.enabled}
+                act={act}
+                update={(enabled) => updateSystem(s.id, { enabled })}
+              />
+              <ConfirmAction
+                title={t('engine.systems.rotateConfirm', { name: s.name })}
+                onConfirm={() => rotate(s)}
+                testId={`system-rotate-${s.code}`}
               >
-                <Button type="link" size="small" danger={s.enabled}>
-                  {s.enabled ? t('engine.disable') : t('engine.enable')}
-                </Button>
-              </Popconfirm>
-              <Popconfirm title={t('engine.systems.rotateConfirm', { name: s.name })} onConfirm={() => rotate(s)}>
-                <Button type="link" size="small" data-testid={`system-rotate-${s.code}`}>
-                  {t('engine.systems.rotate')}
-                </Button>
-              </Popconfirm>
+                {t('engine.systems.rotate')}
+              </ConfirmAction>
             </>
           ) : null}
-          <Button type="link" size="small" onClick={() => setHistory(s)}>
+          <Button type="link" size="small" onClick={() => openRevisions(s)}>
             {t('engine.revisions.open')}
           </Button>
           {canManage ? (
-            <Popconfirm
+            <DeleteAction
               title={t('engine.systems.deleteConfirm', { name: s.name })}
               onConfirm={() => act(() => deleteSystem(s.id), t('engine.deleted'))}
-            >
-              <Button type="link" size="small" danger>
-                {t('common.delete')}
-              </Button>
-            </Popconfirm>
+            />
           ) : null}
         </Space>
       ),
@@ -166,79 +154,42 @@ export default function SystemsPage() {
   ];
 
   return (
-    <Card
+    <DomainCard
       title={t('nav.engine.subscribers')}
+      engine={engine}
       extra={
-        <Space wrap>
-          <DomainSelect engine={engine} />
-          {canManage && domainId ? (
-            <Button
-              type="primary"
-              icon={<PlusOutlined />}
-              onClick={() => setEditing('new')}
-              data-testid="system-create"
-            >
-              {t('engine.systems.create')}
-            </Button>
-          ) : null}
-        </Space>
+        canManage && domainId ? (
+          <CreateButton onClick={() => setEditing('new')} testId="system-create">
+            {t('engine.systems.create')}
+          </CreateButton>
+        ) : null
       }
     >
-      <ErrorAlert error={engine.error} />
-      {!engine.loading && !engine.domain && !engine.error ? (
-        <NoDomain />
-      ) : (
-        <>
-          <Flex gap={12} wrap style={{ marginBottom: 16 }}>
-            <Input.Search
-              allowClear
-              placeholder={t('engine.systems.searchPlaceholder')}
-              style={{ width: 280 }}
-              onSearch={(v) => {
-                setQ(v.trim());
-                setPage(1);
-              }}
-            />
-            <Select<'true' | 'false'>
-              allowClear
-              placeholder={t('engine.status')}
-              style={{ width: 140 }}
-              value={enabled === undefined ? undefined : enabled ? 'true' : 'false'}
-              onChange={(v) => {
-                setEnabled(v === undefined ? undefined : v === 'true');
-                setPage(1);
-              }}
-              options={[
-                { value: 'true', label: t('engine.enabled') },
-                { value: 'false', label: t('engine.disabled') },
-              ]}
-            />
-            <Button icon={<ReloadOutlined />} onClick={systems.reload}>
-              {t('common.refresh')}
-            </Button>
-          </Flex>
-          <ErrorAlert error={systems.error} />
-          <Table<System>
-            rowKey="id"
-            size="middle"
-            data-testid="systems-table"
-            loading={systems.loading}
-            columns={columns}
-            dataSource={systems.data?.items ?? []}
-            pagination={{
-              current: page,
-              pageSize,
-              total: systems.data?.total ?? 0,
-              showSizeChanger: true,
-              showTotal: (total) => t('common.total', { total }),
-              onChange: (p, s) => {
-                setPage(s === pageSize ? p : 1);
-                setPageSize(s);
-              },
-            }}
-          />
-        </>
-      )}
+      <Flex gap={12} wrap style={{ marginBottom: 16 }}>
+        <Input.Search
+          allowClear
+          placeholder={t('engine.systems.searchPlaceholder')}
+          style={{ width: 280 }}
+          onSearch={systems.search}
+        />
+        <Select<'true' | 'false'>
+          allowClear
+          placeholder={t('engine.status')}
+          style={{ width: 140 }}
+          value={enabled === undefined ? undefined : enabled ? 'true' : 'false'}
+          onChange={(v) => {
+            setEnabled(v === undefined ? undefined : v === 'true');
+            systems.firstPage();
+          }}
+          options={[
+            { value: 'true', label: t('engine.enabled') },
+            { value: 'false', label: t('engine.disabled') },
+          ]}
+        />
+        <RefreshButton onClick={systems.reload} />
+      </Flex>
+      <ErrorAlert error={systems.error} />
+      <Table<System> rowKey="id" size="middle" data-testid="systems-table" columns={columns} {...systems.tableProps} />
       {editing && engine.domain ? (
         <SystemModal
           domain={engine.domain}
@@ -259,17 +210,8 @@ export default function SystemsPage() {
           onClose={() => setSecret(null)}
         />
       ) : null}
-      {history ? (
-        <RevisionsDrawer
-          entityType="system"
-          entityId={history.id}
-          domainId={history.domainId}
-          title={history.name}
-          onClose={() => setHistory(null)}
-          onRolledBack={systems.reload}
-        />
-      ) : null}
-    </Card>
+      {revisionsDrawer}
+    </DomainCard>
   );
 }
 
@@ -304,146 +246,123 @@ function SystemModal({
   const { t } = useTranslation();
   const [form] = Form.useForm<SystemValues>();
   const authType = Form.useWatch('authType', form);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
 
-  async function submit(v: SystemValues) {
-    setBusy(true);
-    setError(null);
+  async function save(v: SystemValues) {
     const ipAllowlist = v.ipAllowlist.map((s) => s.trim()).filter(Boolean);
-    try {
-      if (system) {
-        await updateSystem(system.id, {
-          name: v.name.trim(),
-          vendor: trimmed(v.vendor) || null,
-          contact: trimmed(v.contact) || null,
-          description: trimmed(v.description) || null,
-          authType: v.authType,
-          authUsername: (v.authType === 'basic' && trimmed(v.authUsername)) || null,
-          ipAllowlist,
-          enabled: v.enabled,
-        });
-        onSaved();
-      } else {
-        const created = await createSystem({
-          domainId: domain.id,
-          code: v.code.trim(),
-          name: v.name.trim(),
-          vendor: optional(v.vendor),
-          contact: optional(v.contact),
-          description: optional(v.description),
-          authType: v.authType,
-          authUsername: v.authType === 'basic' ? optional(v.authUsername) : undefined,
-          ipAllowlist,
-          enabled: v.enabled,
-        });
-        onSaved(created);
-      }
-    } catch (err) {
-      setError(applyServerErrors(form, err, t('errors.unexpected'), FIELD_CODES) ?? null);
-    } finally {
-      setBusy(false);
+    if (system) {
+      await updateSystem(system.id, {
+        name: v.name.trim(),
+        vendor: trimmed(v.vendor) || null,
+        contact: trimmed(v.contact) || null,
+        description: trimmed(v.description) || null,
+        authType: v.authType,
+        authUsername: (v.authType === 'basic' && trimmed(v.authUsername)) || null,
+        ipAllowlist,
+        enabled: v.enabled,
+      });
+      onSaved();
+    } else {
+      const created = await createSystem({
+        domainId: domain.id,
+        code: v.code.trim(),
+        name: v.name.trim(),
+        vendor: optional(v.vendor),
+        contact: optional(v.contact),
+        description: optional(v.description),
+        authType: v.authType,
+        authUsername: v.authType === 'basic' ? optional(v.authUsername) : undefined,
+        ipAllowlist,
+        enabled: v.enabled,
+      });
+      onSaved(created);
     }
   }
 
   return (
-    <Modal
-      open
+    <FormModal<SystemValues>
+      form={form}
       width={640}
       title={system ? t('engine.systems.editTitle', { name: system.name }) : t('engine.systems.create')}
-      okText={t('common.save')}
-      onOk={() => form.submit()}
-      confirmLoading={busy}
-      onCancel={onClose}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'system-save' } as Record<string, string>}
+      onSave={save}
+      fieldCodes={FIELD_CODES}
+      onClose={onClose}
+      saveTestId="system-save"
+      formTestId="system-form"
+      initialValues={
+        system
+          ? {
+              code: system.code,
+              name: system.name,
+              vendor: system.vendor ?? '',
+              contact: system.contact ?? '',
+              description: system.description ?? '',
+              authType: system.authType,
+              authUsername: system.authUsername ?? '',
+              ipAllowlist: system.ipAllowlist,
+              enabled: system.enabled,
+            }
+          : { authType: 'token', ipAllowlist: [], enabled: true }
+      }
     >
-      {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} /> : null}
-      <Form<SystemValues>
-        form={form}
-        layout="vertical"
-        onFinish={submit}
-        data-testid="system-form"
-        initialValues={
-          system
-            ? {
-                code: system.code,
-                name: system.name,
-                vendor: system.vendor ?? '',
-                contact: system.contact ?? '',
-                description: system.description ?? '',
-                authType: system.authType,
-                authUsername: system.authUsername ?? '',
-                ipAllowlist: system.ipAllowlist,
-                enabled: system.enabled,
-              }
-            : { authType: 'token', ipAllowlist: [], enabled: true }
-        }
-      >
-        <Flex gap={16}>
-          <Form.Item
-            name="code"
-            label={t('engine.systems.code')}
-            style={{ flex: 1 }}
-            rules={system ? [] : [{ required: true, message: t('engine.codeRequired') }, codeRule(t)]}
-          >
-            <Input disabled={!!system} data-testid="system-code" />
-          </Form.Item>
-          <Form.Item
-            name="name"
-            label={t('engine.systems.name')}
-            style={{ flex: 1 }}
-            rules={[{ required: true, whitespace: true, message: t('engine.nameRequired') }]}
-          >
-            <Input data-testid="system-name" />
-          </Form.Item>
-        </Flex>
-        <Flex gap={16}>
-          <Form.Item name="vendor" label={t('engine.systems.vendor')} style={{ flex: 1 }}>
-            <Input />
-          </Form.Item>
-          <Form.Item name="contact" label={t('engine.systems.contact')} style={{ flex: 1 }}>
-            <Input />
-          </Form.Item>
-        </Flex>
-        <Form.Item name="description" label={t('engine.description')}>
-          <Input.TextArea rows={2} />
-        </Form.Item>
-        <Flex gap={16}>
-          <Form.Item name="authType" label={t('engine.systems.authType')} style={{ flex: 1 }}>
-            <Radio.Group
-              options={[
-                { value: 'token', label: t('engine.systems.authToken') },
-                { value: 'basic', label: t('engine.systems.authBasic') },
-              ]}
-            />
-          </Form.Item>
-          {authType === 'basic' ? (
-            <Form.Item
-              name="authUsername"
-              label={t('engine.systems.authUsername')}
-              extra={t('engine.systems.authUsernameHint')}
-              style={{ flex: 1 }}
-            >
-              <Input autoComplete="off" />
-            </Form.Item>
-          ) : null}
-        </Flex>
+      <Flex gap={16}>
         <Form.Item
-          name="ipAllowlist"
-          label={t('engine.systems.ipAllowlist')}
-          extra={t('engine.systems.ipAllowlistHint')}
+          name="code"
+          label={t('engine.systems.code')}
+          style={{ flex: 1 }}
+          rules={system ? [] : [{ required: true, message: t('engine.codeRequired') }, codeRule(t)]}
         >
-          <Select mode="tags" open={false} tokenSeparators={[',', ' ', ';']} placeholder="10.1.2.3, 10.1.0.0/16" />
+          <Input disabled={!!system} data-testid="system-code" />
         </Form.Item>
-        <Form.Item name="enabled" label={t('engine.status')} valuePropName="checked">
-          <Switch checkedChildren={t('engine.enabled')} unCheckedChildren={t('engine.disabled')} />
+        <Form.Item
+          name="name"
+          label={t('engine.systems.name')}
+          style={{ flex: 1 }}
+          rules={[{ required: true, whitespace: true, message: t('engine.nameRequired') }]}
+        >
+          <Input data-testid="system-name" />
         </Form.Item>
-        {system ? null : (
-          <Alert type="info" showIcon title={t('engine.systems.secretOnCreate')} style={{ marginBottom: 0 }} />
-        )}
-      </Form>
-    </Modal>
+      </Flex>
+      <Flex gap={16}>
+        <Form.Item name="vendor" label={t('engine.systems.vendor')} style={{ flex: 1 }}>
+          <Input />
+        </Form.Item>
+        <Form.Item name="contact" label={t('engine.systems.contact')} style={{ flex: 1 }}>
+          <Input />
+        </Form.Item>
+      </Flex>
+      <Form.Item name="description" label={t('engine.description')}>
+        <Input.TextArea rows={2} />
+      </Form.Item>
+      <Flex gap={16}>
+        <Form.Item name="authType" label={t('engine.systems.authType')} style={{ flex: 1 }}>
+          <Radio.Group
+            options={[
+              { value: 'token', label: t('engine.systems.authToken') },
+              { value: 'basic', label: t('engine.systems.authBasic') },
+            ]}
+          />
+        </Form.Item>
+        {authType === 'basic' ? (
+          <Form.Item
+            name="authUsername"
+            label={t('engine.systems.authUsername')}
+            extra={t('engine.systems.authUsernameHint')}
+            style={{ flex: 1 }}
+          >
+            <Input autoComplete="off" />
+          </Form.Item>
+        ) : null}
+      </Flex>
+      <Form.Item name="ipAllowlist" label={t('engine.systems.ipAllowlist')} extra={t('engine.systems.ipAllowlistHint')}>
+        <Select mode="tags" open={false} tokenSeparators={[',', ' ', ';']} placeholder="10.1.2.3, 10.1.0.0/16" />
+      </Form.Item>
+      <Form.Item name="enabled" label={t('engine.status')} valuePropName="checked">
+        <Switch checkedChildren={t('engine.enabled')} unCheckedChildren={t('engine.disabled')} />
+      </Form.Item>
+      {system ? null : (
+        <Alert type="info" showIcon title={t('engine.systems.secretOnCreate')} style={{ marginBottom: 0 }} />
+      )}
+    </FormModal>
   );
 }
 

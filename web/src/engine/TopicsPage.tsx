@@ -1,17 +1,12 @@
 /** 主题管理: the interaction services of a domain — model, sync/async, validation, index fields and publishers. */
-import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import {
-  Alert,
   AutoComplete,
   Button,
-  Card,
   Col,
   Divider,
   Flex,
   Form,
   Input,
-  Modal,
-  Popconfirm,
   Radio,
   Row,
   Select,
@@ -26,7 +21,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { useAuth } from '../shell/auth';
-import { applyServerErrors } from '../shell/formErrors';
+import { CreateButton, DeleteAction, FormModal, RefreshButton, useAct, usePagedList } from '../shell/crud';
 import { optional, trimmed } from '../shell/format';
 import { PERMISSIONS } from '../shell/navigation';
 import { useRequest } from '../shell/useRequest';
@@ -45,9 +40,9 @@ import {
   type Topic,
   type TopicMode,
 } from './api';
-import { codeRule, EnabledTag, ErrorAlert, useAct, emptyPage } from './common';
-import { DomainSelect, NoDomain, useEngineDomain } from './domain';
-import RevisionsDrawer from './RevisionsDrawer';
+import { codeRule, EnableAction, EnabledTag, ErrorAlert, emptyPage } from './common';
+import { DomainCard, useEngineDomain } from './domain';
+import { useRevisions } from './RevisionsDrawer';
 import { INDEX_FIELDS } from './types';
 
 export default function TopicsPage() {
@@ -57,16 +52,11 @@ export default function TopicsPage() {
   const canManage = can(PERMISSIONS.engineConfigManage);
   const engine = useEngineDomain();
   const domainId = engine.domainId;
-  const [q, setQ] = useState('');
   const [category, setCategory] = useState<string | undefined>(undefined);
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
-  const topics = useRequest(
-    () =>
-      domainId
-        ? listTopics({ domainId, q: q || undefined, category, page, pageSize })
-        : Promise.resolve(emptyPage<Topic>()),
-    [domainId, q, category, page, pageSize],
+  const topics = usePagedList(
+    ({ q, page, pageSize }) =>
+      domainId ? listTopics({ domainId, q, category, page, pageSize }) : Promise.resolve(emptyPage<Topic>()),
+    [domainId, category],
   );
   // Category choices and publisher names come from the whole domain, not just the page shown.
   const all = useRequest(() => (domainId ? listAllTopics(domainId) : Promise.resolve([])), [domainId]);
@@ -82,8 +72,8 @@ export default function TopicsPage() {
     all.reload();
   };
   const act = useAct(reload);
+  const [openRevisions, revisionsDrawer] = useRevisions('topic', reload);
   const [editing, setEditing] = useState<Topic | 'new' | null>(null);
-  const [history, setHistory] = useState<Topic | null>(null);
 
   const columns: TableColumnsType<Topic> = [
     {
@@ -149,35 +139,22 @@ export default function TopicsPage() {
               <Button type="link" size="small" onClick={() => setEditing(x)} data-testid={`topic-edit-${x.code}`}>
                 {t('common.edit')}
               </Button>
-              <Popconfirm
-                title={
-                  x.enabled ? t('engine.disableConfirm', { name: x.name }) : t('engine.enableConfirm', { name: x.name })
-                }
-                onConfirm={() =>
-                  act(
-                    () => updateTopic(x.id, { enabled: !x.enabled }),
-                    x.enabled ? t('engine.disabledDone') : t('engine.enabledDone'),
-                  )
-                }
-              >
-                <Button type="link" size="small" danger={x.enabled}>
-                  {x.enabled ? t('engine.disable') : t('engine.enable')}
-                </Button>
-              </Popconfirm>
+              <EnableAction
+                name={x.name}
+                enabled={x.enabled}
+                act={act}
+                update={(enabled) => updateTopic(x.id, { enabled })}
+              />
             </>
           ) : null}
-          <Button type="link" size="small" onClick={() => setHistory(x)}>
+          <Button type="link" size="small" onClick={() => openRevisions(x)}>
             {t('engine.revisions.open')}
           </Button>
           {canManage ? (
-            <Popconfirm
+            <DeleteAction
               title={t('engine.topics.deleteConfirm', { name: x.name })}
               onConfirm={() => act(() => deleteTopic(x.id), t('engine.deleted'))}
-            >
-              <Button type="link" size="small" danger>
-                {t('common.delete')}
-              </Button>
-            </Popconfirm>
+            />
           ) : null}
         </Space>
       ),
@@ -185,73 +162,41 @@ export default function TopicsPage() {
   ];
 
   return (
-    <Card
+    <DomainCard
       title={t('nav.engine.topics')}
+      engine={engine}
       extra={
-        <Space wrap>
-          <DomainSelect engine={engine} />
-          {canManage && domainId ? (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="topic-create">
-              {t('engine.topics.create')}
-            </Button>
-          ) : null}
-        </Space>
+        canManage && domainId ? (
+          <CreateButton onClick={() => setEditing('new')} testId="topic-create">
+            {t('engine.topics.create')}
+          </CreateButton>
+        ) : null
       }
     >
-      <ErrorAlert error={engine.error} />
-      {!engine.loading && !engine.domain && !engine.error ? (
-        <NoDomain />
-      ) : (
-        <>
-          <Flex gap={12} wrap style={{ marginBottom: 16 }}>
-            <Input.Search
-              allowClear
-              placeholder={t('engine.topics.searchPlaceholder')}
-              style={{ width: 280 }}
-              data-testid="topics-search"
-              onSearch={(v) => {
-                setQ(v.trim());
-                setPage(1);
-              }}
-            />
-            <Select<string>
-              allowClear
-              placeholder={t('engine.topics.category')}
-              style={{ width: 180 }}
-              value={category}
-              onChange={(v) => {
-                setCategory(v);
-                setPage(1);
-              }}
-              options={categories.map((c) => ({ value: c, label: c }))}
-              notFoundContent={t('engine.topics.noCategories')}
-            />
-            <Button icon={<ReloadOutlined />} onClick={reload}>
-              {t('common.refresh')}
-            </Button>
-          </Flex>
-          <ErrorAlert error={topics.error} />
-          <Table<Topic>
-            rowKey="id"
-            size="middle"
-            data-testid="topics-table"
-            loading={topics.loading}
-            columns={columns}
-            dataSource={topics.data?.items ?? []}
-            pagination={{
-              current: page,
-              pageSize,
-              total: topics.data?.total ?? 0,
-              showSizeChanger: true,
-              showTotal: (total) => t('common.total', { total }),
-              onChange: (p, s) => {
-                setPage(s === pageSize ? p : 1);
-                setPageSize(s);
-              },
-            }}
-          />
-        </>
-      )}
+      <Flex gap={12} wrap style={{ marginBottom: 16 }}>
+        <Input.Search
+          allowClear
+          placeholder={t('engine.topics.searchPlaceholder')}
+          style={{ width: 280 }}
+          data-testid="topics-search"
+          onSearch={topics.search}
+        />
+        <Select<string>
+          allowClear
+          placeholder={t('engine.topics.category')}
+          style={{ width: 180 }}
+          value={category}
+          onChange={(v) => {
+            setCategory(v);
+            topics.firstPage();
+          }}
+          options={categories.map((c) => ({ value: c, label: c }))}
+          notFoundContent={t('engine.topics.noCategories')}
+        />
+        <RefreshButton onClick={reload} />
+      </Flex>
+      <ErrorAlert error={topics.error} />
+      <Table<Topic> rowKey="id" size="middle" data-testid="topics-table" columns={columns} {...topics.tableProps} />
       {editing && engine.domain ? (
         <TopicModal
           domain={engine.domain}
@@ -266,17 +211,8 @@ export default function TopicsPage() {
           }}
         />
       ) : null}
-      {history ? (
-        <RevisionsDrawer
-          entityType="topic"
-          entityId={history.id}
-          domainId={history.domainId}
-          title={history.name}
-          onClose={() => setHistory(null)}
-          onRolledBack={reload}
-        />
-      ) : null}
-    </Card>
+      {revisionsDrawer}
+    </DomainCard>
   );
 }
 
@@ -315,8 +251,6 @@ function TopicModal({
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<TopicValues>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const modelOptions = useMemo(() => {
     const codes = new Map<string, string>(BASE_MODELS.map((c) => [c, c]));
     for (const m of models) codes.set(m.code, m.name && m.name !== m.code ? `${m.code} · ${m.name}` : m.code);
@@ -324,170 +258,153 @@ function TopicModal({
     return [...codes].map(([value, label]) => ({ value, label }));
   }, [models, topic]);
 
-  async function submit(v: TopicValues) {
-    setBusy(true);
-    setError(null);
+  async function save(v: TopicValues) {
     const indexFields: IndexFields = {};
     for (const f of INDEX_FIELDS) {
       const path = v.indexFields[f]?.trim();
       if (path) indexFields[f] = path;
     }
-    try {
-      if (topic) {
-        await updateTopic(topic.id, {
-          name: v.name.trim(),
-          category: trimmed(v.category) || null,
-          description: trimmed(v.description) || null,
-          model: v.model,
-          mode: v.mode,
-          validate: v.validate,
-          enabled: v.enabled,
-          indexFields,
-          publisherIds: v.publisherIds,
-        });
-      } else {
-        await createTopic({
-          domainId: domain.id,
-          code: v.code.trim(),
-          name: v.name.trim(),
-          category: optional(v.category),
-          description: optional(v.description),
-          model: v.model,
-          mode: v.mode,
-          validate: v.validate,
-          enabled: v.enabled,
-          indexFields,
-          publisherIds: v.publisherIds,
-        });
-      }
-      onSaved();
-    } catch (err) {
-      setError(applyServerErrors(form, err, t('errors.unexpected'), { HT_ENGINE_CONFLICT: 'code' }) ?? null);
-    } finally {
-      setBusy(false);
+    if (topic) {
+      await updateTopic(topic.id, {
+        name: v.name.trim(),
+        category: trimmed(v.category) || null,
+        description: trimmed(v.description) || null,
+        model: v.model,
+        mode: v.mode,
+        validate: v.validate,
+        enabled: v.enabled,
+        indexFields,
+        publisherIds: v.publisherIds,
+      });
+    } else {
+      await createTopic({
+        domainId: domain.id,
+        code: v.code.trim(),
+        name: v.name.trim(),
+        category: optional(v.category),
+        description: optional(v.description),
+        model: v.model,
+        mode: v.mode,
+        validate: v.validate,
+        enabled: v.enabled,
+        indexFields,
+        publisherIds: v.publisherIds,
+      });
     }
+    onSaved();
   }
 
   return (
-    <Modal
-      open
+    <FormModal<TopicValues>
+      form={form}
       width={760}
       title={topic ? t('engine.topics.editTitle', { name: topic.name }) : t('engine.topics.create')}
-      okText={t('common.save')}
-      onOk={() => form.submit()}
-      confirmLoading={busy}
-      onCancel={onClose}
-      destroyOnHidden
-      okButtonProps={{ 'data-testid': 'topic-save' } as Record<string, string>}
+      onSave={save}
+      fieldCodes={{ HT_ENGINE_CONFLICT: 'code' }}
+      onClose={onClose}
+      saveTestId="topic-save"
+      formTestId="topic-form"
+      initialValues={
+        topic
+          ? {
+              code: topic.code,
+              name: topic.name,
+              category: topic.category ?? '',
+              description: topic.description ?? '',
+              model: topic.model,
+              mode: topic.mode,
+              validate: topic.validate,
+              enabled: topic.enabled,
+              indexFields: topic.indexFields,
+              publisherIds: topic.publisherIds,
+            }
+          : { model: 'JSON', mode: 'async', validate: false, enabled: true, indexFields: {}, publisherIds: [] }
+      }
     >
-      {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} /> : null}
-      <Form<TopicValues>
-        form={form}
-        layout="vertical"
-        onFinish={submit}
-        data-testid="topic-form"
-        initialValues={
-          topic
-            ? {
-                code: topic.code,
-                name: topic.name,
-                category: topic.category ?? '',
-                description: topic.description ?? '',
-                model: topic.model,
-                mode: topic.mode,
-                validate: topic.validate,
-                enabled: topic.enabled,
-                indexFields: topic.indexFields,
-                publisherIds: topic.publisherIds,
-              }
-            : { model: 'JSON', mode: 'async', validate: false, enabled: true, indexFields: {}, publisherIds: [] }
-        }
-      >
-        <Row gutter={16}>
-          <Col span={12}>
-            <Form.Item
-              name="code"
-              label={t('engine.topics.code')}
-              extra={topic ? undefined : t('engine.topics.codeHint', { domain: domain.code })}
-              rules={topic ? [] : [{ required: true, message: t('engine.codeRequired') }, codeRule(t, 128)]}
-            >
-              <Input disabled={!!topic} data-testid="topic-code" />
+      <Row gutter={16}>
+        <Col span={12}>
+          <Form.Item
+            name="code"
+            label={t('engine.topics.code')}
+            extra={topic ? undefined : t('engine.topics.codeHint', { domain: domain.code })}
+            rules={topic ? [] : [{ required: true, message: t('engine.codeRequired') }, codeRule(t, 128)]}
+          >
+            <Input disabled={!!topic} data-testid="topic-code" />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item
+            name="name"
+            label={t('engine.topics.name')}
+            rules={[{ required: true, whitespace: true, message: t('engine.nameRequired') }]}
+          >
+            <Input data-testid="topic-name" />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item name="category" label={t('engine.topics.category')}>
+            <AutoComplete options={categories.map((c) => ({ value: c }))} allowClear />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item name="model" label={t('engine.topics.model')} rules={[{ required: true }]}>
+            <Select showSearch options={modelOptions} data-testid="topic-model" />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item name="mode" label={t('engine.topics.mode')} extra={t('engine.topics.modeHint')}>
+            <Radio.Group
+              optionType="button"
+              options={[
+                { value: 'async', label: t('engine.topics.async') },
+                { value: 'sync', label: t('engine.topics.sync') },
+              ]}
+            />
+          </Form.Item>
+        </Col>
+        <Col span={6}>
+          <Form.Item
+            name="validate"
+            label={t('engine.topics.validate')}
+            valuePropName="checked"
+            tooltip={t('engine.topics.validateHint')}
+          >
+            <Switch />
+          </Form.Item>
+        </Col>
+        <Col span={6}>
+          <Form.Item name="enabled" label={t('engine.status')} valuePropName="checked">
+            <Switch checkedChildren={t('engine.enabled')} unCheckedChildren={t('engine.disabled')} />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Form.Item name="description" label={t('engine.description')}>
+        <Input.TextArea rows={2} />
+      </Form.Item>
+      <Form.Item name="publisherIds" label={t('engine.topics.publishers')} extra={t('engine.topics.publishersHint')}>
+        <Select
+          mode="multiple"
+          allowClear
+          data-testid="topic-publishers"
+          optionFilterProp="label"
+          options={systems.map((s) => ({ value: s.id, label: `${s.name} (${s.code})` }))}
+        />
+      </Form.Item>
+      <Divider titlePlacement="start" plain>
+        {t('engine.topics.indexFields')}
+      </Divider>
+      <Typography.Paragraph type="secondary" style={{ marginTop: -8 }}>
+        {t('engine.topics.indexFieldsHint')}
+      </Typography.Paragraph>
+      <Row gutter={16}>
+        {INDEX_FIELDS.map((f) => (
+          <Col span={12} key={f}>
+            <Form.Item name={['indexFields', f]} label={t(`engine.indexField.${f}`)}>
+              <Input placeholder={t('engine.topics.indexPathPlaceholder')} style={{ fontFamily: 'monospace' }} />
             </Form.Item>
           </Col>
-          <Col span={12}>
-            <Form.Item
-              name="name"
-              label={t('engine.topics.name')}
-              rules={[{ required: true, whitespace: true, message: t('engine.nameRequired') }]}
-            >
-              <Input data-testid="topic-name" />
-            </Form.Item>
-          </Col>
-          <Col span={12}>
-            <Form.Item name="category" label={t('engine.topics.category')}>
-              <AutoComplete options={categories.map((c) => ({ value: c }))} allowClear />
-            </Form.Item>
-          </Col>
-          <Col span={12}>
-            <Form.Item name="model" label={t('engine.topics.model')} rules={[{ required: true }]}>
-              <Select showSearch options={modelOptions} data-testid="topic-model" />
-            </Form.Item>
-          </Col>
-          <Col span={12}>
-            <Form.Item name="mode" label={t('engine.topics.mode')} extra={t('engine.topics.modeHint')}>
-              <Radio.Group
-                optionType="button"
-                options={[
-                  { value: 'async', label: t('engine.topics.async') },
-                  { value: 'sync', label: t('engine.topics.sync') },
-                ]}
-              />
-            </Form.Item>
-          </Col>
-          <Col span={6}>
-            <Form.Item
-              name="validate"
-              label={t('engine.topics.validate')}
-              valuePropName="checked"
-              tooltip={t('engine.topics.validateHint')}
-            >
-              <Switch />
-            </Form.Item>
-          </Col>
-          <Col span={6}>
-            <Form.Item name="enabled" label={t('engine.status')} valuePropName="checked">
-              <Switch checkedChildren={t('engine.enabled')} unCheckedChildren={t('engine.disabled')} />
-            </Form.Item>
-          </Col>
-        </Row>
-        <Form.Item name="description" label={t('engine.description')}>
-          <Input.TextArea rows={2} />
-        </Form.Item>
-        <Form.Item name="publisherIds" label={t('engine.topics.publishers')} extra={t('engine.topics.publishersHint')}>
-          <Select
-            mode="multiple"
-            allowClear
-            data-testid="topic-publishers"
-            optionFilterProp="label"
-            options={systems.map((s) => ({ value: s.id, label: `${s.name} (${s.code})` }))}
-          />
-        </Form.Item>
-        <Divider titlePlacement="start" plain>
-          {t('engine.topics.indexFields')}
-        </Divider>
-        <Typography.Paragraph type="secondary" style={{ marginTop: -8 }}>
-          {t('engine.topics.indexFieldsHint')}
-        </Typography.Paragraph>
-        <Row gutter={16}>
-          {INDEX_FIELDS.map((f) => (
-            <Col span={12} key={f}>
-              <Form.Item name={['indexFields', f]} label={t(`engine.indexField.${f}`)}>
-                <Input placeholder={t('engine.topics.indexPathPlaceholder')} style={{ fontFamily: 'monospace' }} />
-              </Form.Item>
-            </Col>
-          ))}
-        </Row>
-      </Form>
-    </Modal>
+        ))}
+      </Row>
+    </FormModal>
   );
 }

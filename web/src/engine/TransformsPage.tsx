@@ -2,7 +2,7 @@
  * 规则转换: named JSONata transforms of a domain (referenced by subscriptions), and a try-it panel that runs an
  * expression against a stored message or a pasted body — nothing is saved or sent.
  */
-import { CaretRightOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { CaretRightOutlined } from '@ant-design/icons';
 import {
   Alert,
   Button,
@@ -12,8 +12,6 @@ import {
   Flex,
   Form,
   Input,
-  Modal,
-  Popconfirm,
   Radio,
   Row,
   Space,
@@ -25,7 +23,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../api/errors';
 import { useAuth } from '../shell/auth';
-import { applyServerErrors } from '../shell/formErrors';
+import { CreateButton, DeleteAction, FormModal, RefreshButton, useAct } from '../shell/crud';
 import { formatTime, optional, trimmed } from '../shell/format';
 import { PERMISSIONS } from '../shell/navigation';
 import { useRequest } from '../shell/useRequest';
@@ -41,8 +39,8 @@ import {
   type TryResult,
 } from './api';
 import { prettyBody } from './body';
-import { CodeBlock, codeRule, ErrorAlert, formatMs, useAct } from './common';
-import { DomainSelect, NoDomain, useEngineDomain } from './domain';
+import { CodeBlock, codeRule, ErrorAlert, formatMs } from './common';
+import { DomainCard, useEngineDomain } from './domain';
 
 export default function TransformsPage() {
   const { t } = useTranslation();
@@ -100,14 +98,10 @@ export default function TransformsPage() {
               <Button type="link" size="small" onClick={() => setEditing(x)}>
                 {t('common.edit')}
               </Button>
-              <Popconfirm
+              <DeleteAction
                 title={t('engine.transforms.deleteConfirm', { name: x.name })}
                 onConfirm={() => act(() => deleteTransform(x.id), t('engine.deleted'))}
-              >
-                <Button type="link" size="small" danger>
-                  {t('common.delete')}
-                </Button>
-              </Popconfirm>
+              />
             </>
           ) : null}
         </Space>
@@ -117,54 +111,38 @@ export default function TransformsPage() {
 
   return (
     <Space orientation="vertical" size={16} style={{ width: '100%' }}>
-      <Card
+      <DomainCard
         title={t('nav.engine.transforms')}
+        engine={engine}
         extra={
-          <Space wrap>
-            <DomainSelect engine={engine} />
-            {canManage && domainId ? (
-              <Button
-                type="primary"
-                icon={<PlusOutlined />}
-                onClick={() => setEditing('new')}
-                data-testid="transform-create"
-              >
-                {t('engine.transforms.create')}
-              </Button>
-            ) : null}
-          </Space>
+          canManage && domainId ? (
+            <CreateButton onClick={() => setEditing('new')} testId="transform-create">
+              {t('engine.transforms.create')}
+            </CreateButton>
+          ) : null
         }
       >
-        <ErrorAlert error={engine.error} />
-        {!engine.loading && !engine.domain && !engine.error ? (
-          <NoDomain />
-        ) : (
-          <>
-            <Typography.Paragraph type="secondary">{t('engine.transforms.hint')}</Typography.Paragraph>
-            <Flex gap={12} wrap style={{ marginBottom: 16 }}>
-              <Input.Search
-                allowClear
-                placeholder={t('engine.transforms.searchPlaceholder')}
-                style={{ width: 280 }}
-                onSearch={(v) => setQ(v.trim())}
-              />
-              <Button icon={<ReloadOutlined />} onClick={transforms.reload}>
-                {t('common.refresh')}
-              </Button>
-            </Flex>
-            <ErrorAlert error={transforms.error} />
-            <Table<Transform>
-              rowKey="id"
-              size="middle"
-              data-testid="transforms-table"
-              loading={transforms.loading}
-              columns={columns}
-              dataSource={shown}
-              pagination={{ pageSize: 20, hideOnSinglePage: true }}
-            />
-          </>
-        )}
-      </Card>
+        <Typography.Paragraph type="secondary">{t('engine.transforms.hint')}</Typography.Paragraph>
+        <Flex gap={12} wrap style={{ marginBottom: 16 }}>
+          <Input.Search
+            allowClear
+            placeholder={t('engine.transforms.searchPlaceholder')}
+            style={{ width: 280 }}
+            onSearch={(v) => setQ(v.trim())}
+          />
+          <RefreshButton onClick={transforms.reload} />
+        </Flex>
+        <ErrorAlert error={transforms.error} />
+        <Table<Transform>
+          rowKey="id"
+          size="middle"
+          data-testid="transforms-table"
+          loading={transforms.loading}
+          columns={columns}
+          dataSource={shown}
+          pagination={{ pageSize: 20, hideOnSinglePage: true }}
+        />
+      </DomainCard>
       <TryPanel domainId={domainId} preset={tryExpression} />
       {editing && engine.domain ? (
         <TransformModal
@@ -201,102 +179,78 @@ function TransformModal({
 }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<TransformValues>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
 
-  async function submit(v: TransformValues) {
-    setBusy(true);
-    setError(null);
-    try {
-      if (transform) {
-        await updateTransform(transform.id, {
-          name: v.name.trim(),
-          description: trimmed(v.description),
-          expression: v.expression,
-        });
-      } else {
-        await createTransform({
-          domainId: domain.id,
-          code: v.code.trim(),
-          name: v.name.trim(),
-          description: optional(v.description),
-          expression: v.expression,
-        });
-      }
-      onSaved();
-    } catch (err) {
-      setError(
-        applyServerErrors(form, err, t('errors.unexpected'), {
-          HT_ENGINE_CONFLICT: 'code',
-          HT_ENGINE_EXPRESSION_INVALID: 'expression',
-        }) ?? null,
-      );
-    } finally {
-      setBusy(false);
+  async function save(v: TransformValues) {
+    if (transform) {
+      await updateTransform(transform.id, {
+        name: v.name.trim(),
+        description: trimmed(v.description),
+        expression: v.expression,
+      });
+    } else {
+      await createTransform({
+        domainId: domain.id,
+        code: v.code.trim(),
+        name: v.name.trim(),
+        description: optional(v.description),
+        expression: v.expression,
+      });
     }
+    onSaved();
   }
 
   return (
-    <Modal
-      open
+    <FormModal<TransformValues>
+      form={form}
       width={760}
       title={transform ? t('engine.transforms.editTitle', { name: transform.name }) : t('engine.transforms.create')}
-      okText={t('common.save')}
-      onOk={() => form.submit()}
-      confirmLoading={busy}
-      onCancel={onClose}
-      destroyOnHidden
+      onSave={save}
+      fieldCodes={{ HT_ENGINE_CONFLICT: 'code', HT_ENGINE_EXPRESSION_INVALID: 'expression' }}
+      onClose={onClose}
+      initialValues={
+        transform
+          ? {
+              code: transform.code,
+              name: transform.name,
+              description: transform.description ?? '',
+              expression: transform.expression,
+            }
+          : {}
+      }
     >
-      {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} /> : null}
-      <Form<TransformValues>
-        form={form}
-        layout="vertical"
-        onFinish={submit}
-        initialValues={
-          transform
-            ? {
-                code: transform.code,
-                name: transform.name,
-                description: transform.description ?? '',
-                expression: transform.expression,
-              }
-            : {}
-        }
+      <Row gutter={16}>
+        <Col span={12}>
+          <Form.Item
+            name="code"
+            label={t('engine.transforms.code')}
+            extra={transform ? undefined : t('engine.transforms.codeHint')}
+            rules={transform ? [] : [{ required: true, message: t('engine.codeRequired') }, codeRule(t, 64)]}
+          >
+            <Input disabled={!!transform} />
+          </Form.Item>
+        </Col>
+        <Col span={12}>
+          <Form.Item
+            name="name"
+            label={t('engine.transforms.name')}
+            rules={[{ required: true, whitespace: true, message: t('engine.nameRequired') }]}
+          >
+            <Input />
+          </Form.Item>
+        </Col>
+      </Row>
+      <Form.Item name="description" label={t('engine.description')}>
+        <Input.TextArea rows={2} />
+      </Form.Item>
+      <Form.Item
+        name="expression"
+        label={t('engine.transforms.expression')}
+        extra={t('engine.transforms.expressionHint')}
+        rules={[{ required: true, whitespace: true, message: t('engine.transforms.expressionRequired') }]}
       >
-        <Row gutter={16}>
-          <Col span={12}>
-            <Form.Item
-              name="code"
-              label={t('engine.transforms.code')}
-              extra={transform ? undefined : t('engine.transforms.codeHint')}
-              rules={transform ? [] : [{ required: true, message: t('engine.codeRequired') }, codeRule(t, 64)]}
-            >
-              <Input disabled={!!transform} />
-            </Form.Item>
-          </Col>
-          <Col span={12}>
-            <Form.Item
-              name="name"
-              label={t('engine.transforms.name')}
-              rules={[{ required: true, whitespace: true, message: t('engine.nameRequired') }]}
-            >
-              <Input />
-            </Form.Item>
-          </Col>
-        </Row>
-        <Form.Item name="description" label={t('engine.description')}>
-          <Input.TextArea rows={2} />
-        </Form.Item>
-        <Form.Item
-          name="expression"
-          label={t('engine.transforms.expression')}
-          extra={t('engine.transforms.expressionHint')}
-          rules={[{ required: true, whitespace: true, message: t('engine.transforms.expressionRequired') }]}
-        >
-          <Input.TextArea rows={12} style={{ fontFamily: 'monospace', fontSize: 12 }} />
-        </Form.Item>
-      </Form>
-    </Modal>
+        <Input.TextArea rows={12} style={{ fontFamily: 'monospace', fontSize: 12 }} />
+      </Form.Item>
+    </FormModal>
   );
 }
 

@@ -1,9 +1,9 @@
-/** Small pieces shared by the engine pages: status tags, error banners, code blocks, the act-and-reload helper. */
+/** Small pieces shared by the engine pages: status tags, error banners, code blocks, the enable/disable action. */
 import { CopyOutlined } from '@ant-design/icons';
-import { Alert, App, Button, Tag, Tooltip, Typography, theme } from 'antd';
-import { useCallback, type CSSProperties, type ReactNode } from 'react';
+import { Alert, App, Button, Popconfirm, Tag, Tooltip, Typography, theme } from 'antd';
+import type { CSSProperties, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../api/errors';
+import { LoadError, type Act } from '../shell/crud';
 
 export function EnabledTag({ enabled }: { enabled: boolean }) {
   const { t } = useTranslation();
@@ -11,36 +11,35 @@ export function EnabledTag({ enabled }: { enabled: boolean }) {
 }
 
 export function ErrorAlert({ error, style }: { error: unknown; style?: CSSProperties }) {
-  const { t } = useTranslation();
-  if (!error) return null;
-  return (
-    <Alert
-      type="error"
-      showIcon
-      style={{ marginBottom: 16, ...style }}
-      title={errorMessage(error, t('errors.loadFailed'))}
-      data-testid="engine-error"
-    />
-  );
+  return <LoadError error={error} style={style} testId="engine-error" />;
 }
 
-/** Runs a call, shows its success or the server's message, and reloads on success. */
-export function useAct(reload?: () => void) {
-  const { message } = App.useApp();
+/** Enables or disables a row after asking; the trigger is a link button unless another (a switch) is given. */
+export function EnableAction({
+  name,
+  enabled,
+  act,
+  update,
+  children,
+}: {
+  name: string;
+  enabled: boolean;
+  act: Act;
+  update: (enabled: boolean) => Promise<unknown>;
+  children?: ReactNode;
+}) {
   const { t } = useTranslation();
-  return useCallback(
-    async (run: () => Promise<unknown>, done: string): Promise<boolean> => {
-      try {
-        await run();
-        void message.success(done);
-        reload?.();
-        return true;
-      } catch (err) {
-        void message.error(errorMessage(err, t('errors.unexpected')));
-        return false;
-      }
-    },
-    [message, reload, t],
+  return (
+    <Popconfirm
+      title={enabled ? t('engine.disableConfirm', { name }) : t('engine.enableConfirm', { name })}
+      onConfirm={() => act(() => update(!enabled), enabled ? t('engine.disabledDone') : t('engine.enabledDone'))}
+    >
+      {children ?? (
+        <Button type="link" size="small" danger={enabled}>
+          {enabled ? t('engine.disable') : t('engine.enable')}
+        </Button>
+      )}
+    </Popconfirm>
   );
 }
 

@@ -2,14 +2,15 @@
  * The domain (域) every engine page works in: one selector shared by all of them, remembered in this browser, and
  * overridable by a `?domainId=` link (e.g. 域管理 → 主题).
  */
-import { Button, Empty, Select } from 'antd';
-import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
+import { Button, Card, Empty, Select, Space, type CardProps } from 'antd';
+import { useCallback, useEffect, useMemo, useSyncExternalStore, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router-dom';
 import { useAuth } from '../shell/auth';
 import { PERMISSIONS } from '../shell/navigation';
 import { useRequest } from '../shell/useRequest';
 import { listDomains, type Domain } from './api';
+import { ErrorAlert } from './common';
 
 const STORAGE_KEY = 'hutong.engine.domain';
 const listeners = new Set<() => void>();
@@ -121,5 +122,32 @@ export function NoDomain() {
         </Button>
       ) : null}
     </Empty>
+  );
+}
+
+/**
+ * An engine page's card: the domain selector and the page's own buttons (`extra`) in its header, the domain list's
+ * error (else `error`), and the body — or, once it is clear there is no domain, a way to create one.
+ */
+export function DomainCard({
+  engine,
+  extra,
+  error,
+  children,
+  ...card
+}: Omit<CardProps, 'extra'> & { engine: EngineDomain; extra?: ReactNode; error?: unknown }) {
+  return (
+    <Card
+      {...card}
+      extra={
+        <Space wrap>
+          <DomainSelect engine={engine} />
+          {extra}
+        </Space>
+      }
+    >
+      <ErrorAlert error={engine.error ?? error} />
+      {!engine.loading && !engine.domain && !engine.error ? <NoDomain /> : children}
+    </Card>
   );
 }

@@ -1,6 +1,5 @@
 import { SearchOutlined } from '@ant-design/icons';
 import {
-  Alert,
   AutoComplete,
   Button,
   Card,
@@ -19,9 +18,8 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../api/errors';
+import { LoadError, usePagedList } from '../shell/crud';
 import { formatTime } from '../shell/format';
-import { useRequest } from '../shell/useRequest';
 import { searchAudit, type AuditEntry, type AuditQuery } from './api';
 
 /** Actions the server records today; the field accepts any other action too. */
@@ -75,9 +73,7 @@ export default function AuditPage() {
   const { token } = theme.useToken();
   const [form] = Form.useForm<FilterValues>();
   const [filters, setFilters] = useState<Filters>({});
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
-  const audit = useRequest(() => searchAudit({ ...filters, page, pageSize }), [filters, page, pageSize]);
+  const audit = usePagedList(({ page, pageSize }) => searchAudit({ ...filters, page, pageSize }), [filters]);
 
   const columns: TableColumnsType<AuditEntry> = [
     { title: t('audit.at'), dataIndex: 'at', width: 170, render: (v: string) => formatTime(v) },
@@ -127,7 +123,7 @@ export default function AuditPage() {
         data-testid="audit-filters"
         onFinish={(values) => {
           setFilters(toFilters(values));
-          setPage(1);
+          audit.firstPage();
         }}
       >
         <Row gutter={16}>
@@ -183,7 +179,7 @@ export default function AuditPage() {
                   onClick={() => {
                     form.resetFields();
                     setFilters({});
-                    setPage(1);
+                    audit.firstPage();
                   }}
                 >
                   {t('common.reset')}
@@ -193,21 +189,13 @@ export default function AuditPage() {
           </Col>
         </Row>
       </Form>
-      {audit.error ? (
-        <Alert
-          type="error"
-          showIcon
-          style={{ marginBottom: 16 }}
-          title={errorMessage(audit.error, t('errors.loadFailed'))}
-        />
-      ) : null}
+      <LoadError error={audit.error} />
       <Table<AuditEntry>
         rowKey="id"
         size="middle"
         data-testid="audit-table"
-        loading={audit.loading}
         columns={columns}
-        dataSource={audit.data?.items ?? []}
+        {...audit.tableProps}
         expandable={{
           rowExpandable: (e) => e.changes !== null && e.changes !== undefined,
           expandedRowRender: (e) => (
@@ -229,17 +217,6 @@ export default function AuditPage() {
               </pre>
             </div>
           ),
-        }}
-        pagination={{
-          current: page,
-          pageSize,
-          total: audit.data?.total ?? 0,
-          showSizeChanger: true,
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (p, s) => {
-            setPage(s === pageSize ? p : 1);
-            setPageSize(s);
-          },
         }}
       />
     </Card>

@@ -1,4 +1,3 @@
-import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import {
   Alert,
   App,
@@ -7,8 +6,6 @@ import {
   Flex,
   Form,
   Input,
-  Modal,
-  Popconfirm,
   Space,
   Table,
   Tag,
@@ -20,7 +17,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorMessage } from '../api/errors';
 import { useAuth } from '../shell/auth';
-import { applyServerErrors } from '../shell/formErrors';
+import { CreateButton, DeleteAction, FormModal, LoadError, RefreshButton, useAct } from '../shell/crud';
 import { trimmed } from '../shell/format';
 import { PERMISSIONS } from '../shell/navigation';
 import { useRequest } from '../shell/useRequest';
@@ -30,22 +27,12 @@ import { roleName } from './roleLabel';
 
 export default function RolesPage() {
   const { t } = useTranslation();
-  const { message } = App.useApp();
   const { can } = useAuth();
   const canManage = can(PERMISSIONS.roleManage);
   const roles = useRequest(listRoles, []);
   const permissions = useRequest(listPermissions, []);
+  const act = useAct(roles.reload);
   const [editing, setEditing] = useState<Role | 'new' | null>(null);
-
-  async function remove(role: Role) {
-    try {
-      await deleteRole(role.id);
-      void message.success(t('roles.deleted'));
-      roles.reload();
-    } catch (err) {
-      void message.error(errorMessage(err, t('errors.unexpected')));
-    }
-  }
 
   const columns: TableColumnsType<Role> = [
     { title: t('roles.code'), dataIndex: 'code', render: (v: string) => <Typography.Text code>{v}</Typography.Text> },
@@ -90,11 +77,10 @@ export default function RolesPage() {
                 </Button>
               </Tooltip>
             ) : (
-              <Popconfirm title={t('roles.deleteConfirm', { name: roleName(r) })} onConfirm={() => remove(r)}>
-                <Button type="link" size="small" danger>
-                  {t('common.delete')}
-                </Button>
-              </Popconfirm>
+              <DeleteAction
+                title={t('roles.deleteConfirm', { name: roleName(r) })}
+                onConfirm={() => act(() => deleteRole(r.id), t('roles.deleted'))}
+              />
             )}
           </Space>
         );
@@ -107,13 +93,11 @@ export default function RolesPage() {
       title={t('roles.title')}
       extra={
         <Space>
-          <Button icon={<ReloadOutlined />} onClick={roles.reload}>
-            {t('common.refresh')}
-          </Button>
+          <RefreshButton onClick={roles.reload} />
           {canManage ? (
-            <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="role-create">
+            <CreateButton onClick={() => setEditing('new')} testId="role-create">
               {t('roles.create')}
-            </Button>
+            </CreateButton>
           ) : null}
         </Space>
       }
@@ -126,14 +110,7 @@ export default function RolesPage() {
         description={t('roles.separation')}
         data-testid="separation-of-duties"
       />
-      {roles.error ? (
-        <Alert
-          type="error"
-          showIcon
-          style={{ marginBottom: 16 }}
-          title={errorMessage(roles.error, t('errors.loadFailed'))}
-        />
-      ) : null}
+      <LoadError error={roles.error} />
       <Table<Role>
         rowKey="id"
         size="middle"
@@ -186,105 +163,85 @@ function RoleModal({
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<RoleValues>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
 
-  async function submit(values: RoleValues) {
-    setBusy(true);
-    setError(null);
+  async function save(values: RoleValues) {
     const common = {
       name: values.name.trim(),
       nameEn: values.nameEn?.trim() || undefined,
       description: trimmed(values.description),
       permissions: values.permissions,
     };
-    try {
-      if (role) {
-        await updateRole(role.id, common);
-        void message.success(t('roles.updated'));
-      } else {
-        await createRole({ code: values.code.trim(), ...common });
-        void message.success(t('roles.created'));
-      }
-      onSaved();
-    } catch (err) {
-      setError(applyServerErrors(form, err, t('errors.unexpected'), { HT_SYSTEM_ROLE_EXISTS: 'code' }) ?? null);
-    } finally {
-      setBusy(false);
+    if (role) {
+      await updateRole(role.id, common);
+      void message.success(t('roles.updated'));
+    } else {
+      await createRole({ code: values.code.trim(), ...common });
+      void message.success(t('roles.created'));
     }
+    onSaved();
   }
 
   return (
-    <Modal
-      open
-      title={role ? t(readOnly ? 'roles.viewTitle' : 'roles.editTitle', { name: roleName(role) }) : t('roles.create')}
-      okText={t('common.save')}
-      onOk={() => form.submit()}
-      footer={readOnly ? <Button onClick={onClose}>{t('common.close')}</Button> : undefined}
-      confirmLoading={busy}
-      onCancel={onClose}
+    <FormModal<RoleValues>
+      form={form}
       width={760}
-      destroyOnHidden
+      title={role ? t(readOnly ? 'roles.viewTitle' : 'roles.editTitle', { name: roleName(role) }) : t('roles.create')}
+      readOnly={readOnly}
+      onSave={save}
+      fieldCodes={{ HT_SYSTEM_ROLE_EXISTS: 'code' }}
+      onClose={onClose}
+      initialValues={
+        role
+          ? {
+              code: role.code,
+              name: role.name,
+              nameEn: role.nameEn,
+              description: role.description ?? '',
+              permissions: role.permissions,
+            }
+          : { permissions: [] }
+      }
     >
-      {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} /> : null}
       {role?.builtin ? (
         <Alert type="info" showIcon title={t('roles.builtinReadOnly')} style={{ marginBottom: 16 }} />
       ) : null}
-      <Form<RoleValues>
-        form={form}
-        disabled={readOnly}
-        layout="vertical"
-        onFinish={submit}
-        initialValues={
-          role
-            ? {
-                code: role.code,
-                name: role.name,
-                nameEn: role.nameEn,
-                description: role.description ?? '',
-                permissions: role.permissions,
-              }
-            : { permissions: [] }
-        }
-      >
-        <Flex gap={16} wrap>
-          <Form.Item
-            name="code"
-            label={t('roles.code')}
-            style={{ flex: 1 }}
-            rules={
-              role
-                ? []
-                : [
-                    { required: true, message: t('roles.codeRequired') },
-                    { pattern: /^[a-z][a-z0-9_-]{1,39}$/, message: t('roles.codePattern') },
-                  ]
-            }
-          >
-            <Input disabled={!!role} data-testid="role-code" />
-          </Form.Item>
-          <Form.Item
-            name="name"
-            label={t('roles.name')}
-            style={{ flex: 1 }}
-            rules={[{ required: true, whitespace: true, message: t('roles.nameRequired') }]}
-          >
-            <Input data-testid="role-name" />
-          </Form.Item>
-          <Form.Item name="nameEn" label={t('roles.nameEn')} style={{ flex: 1 }}>
-            <Input data-testid="role-name-en" />
-          </Form.Item>
-        </Flex>
-        <Form.Item name="description" label={t('roles.description')}>
-          <Input.TextArea autoSize={{ minRows: 1, maxRows: 3 }} />
+      <Flex gap={16} wrap>
+        <Form.Item
+          name="code"
+          label={t('roles.code')}
+          style={{ flex: 1 }}
+          rules={
+            role
+              ? []
+              : [
+                  { required: true, message: t('roles.codeRequired') },
+                  { pattern: /^[a-z][a-z0-9_-]{1,39}$/, message: t('roles.codePattern') },
+                ]
+          }
+        >
+          <Input disabled={!!role} data-testid="role-code" />
         </Form.Item>
-        {permissionsError ? (
-          <Alert type="error" showIcon title={errorMessage(permissionsError, t('errors.loadFailed'))} />
-        ) : null}
-        <Form.Item name="permissions" label={t('roles.permissions')}>
-          <PermissionPicker permissions={permissions} />
+        <Form.Item
+          name="name"
+          label={t('roles.name')}
+          style={{ flex: 1 }}
+          rules={[{ required: true, whitespace: true, message: t('roles.nameRequired') }]}
+        >
+          <Input data-testid="role-name" />
         </Form.Item>
-      </Form>
-    </Modal>
+        <Form.Item name="nameEn" label={t('roles.nameEn')} style={{ flex: 1 }}>
+          <Input data-testid="role-name-en" />
+        </Form.Item>
+      </Flex>
+      <Form.Item name="description" label={t('roles.description')}>
+        <Input.TextArea autoSize={{ minRows: 1, maxRows: 3 }} />
+      </Form.Item>
+      {permissionsError ? (
+        <Alert type="error" showIcon title={errorMessage(permissionsError, t('errors.loadFailed'))} />
+      ) : null}
+      <Form.Item name="permissions" label={t('roles.permissions')}>
+        <PermissionPicker permissions={permissions} />
+      </Form.Item>
+    </FormModal>
   );
 }

@@ -1,14 +1,10 @@
-import { PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import {
-  Alert,
   App,
   Button,
   Card,
   Flex,
   Form,
   Input,
-  Modal,
-  Popconfirm,
   Select,
   Space,
   Table,
@@ -19,10 +15,9 @@ import {
 } from 'antd';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessage } from '../api/errors';
 import { useAuth } from '../shell/auth';
+import { ConfirmAction, CreateButton, FormModal, LoadError, RefreshButton, useAct, usePagedList } from '../shell/crud';
 import { PERMISSIONS } from '../shell/navigation';
-import { applyServerErrors } from '../shell/formErrors';
 import { formatTime, optional, trimmed } from '../shell/format';
 import { PasswordPolicy, usePasswordRules } from '../shell/PasswordForm';
 import { useRequest } from '../shell/useRequest';
@@ -43,28 +38,15 @@ type Status = NonNullable<UserQuery['status']>;
 
 export default function UsersPage() {
   const { t } = useTranslation();
-  const { message } = App.useApp();
   const { me, can } = useAuth();
   const canManage = can(PERMISSIONS.userManage);
-  const [q, setQ] = useState('');
   const [status, setStatus] = useState<Status | undefined>(undefined);
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(20);
-  const users = useRequest(() => listUsers({ q: q || undefined, status, page, pageSize }), [q, status, page, pageSize]);
+  const users = usePagedList(({ q, page, pageSize }) => listUsers({ q, status, page, pageSize }), [status]);
   // Role choices; an account that may not read roles just gets no choices.
   const roles = useRequest(() => listRoles().catch((): Role[] => []), []);
   const [editing, setEditing] = useState<User | 'new' | null>(null);
   const [resetting, setResetting] = useState<User | null>(null);
-
-  async function act(run: () => Promise<unknown>, done: string) {
-    try {
-      await run();
-      void message.success(done);
-      users.reload();
-    } catch (err) {
-      void message.error(errorMessage(err, t('errors.unexpected')));
-    }
-  }
+  const act = useAct(users.reload);
 
   const columns: TableColumnsType<User> = [
     {
@@ -112,36 +94,32 @@ export default function UsersPage() {
             {t('common.edit')}
           </Button>
           {u.enabled ? (
-            <Popconfirm
+            <ConfirmAction
               title={t('users.disableConfirm', { username: u.username })}
               onConfirm={() => act(() => updateUser(u.id, { enabled: false }), t('users.disabled'))}
+              danger
+              disabled={u.id === me?.id}
             >
-              <Button type="link" size="small" danger disabled={u.id === me?.id}>
-                {t('users.disable')}
-              </Button>
-            </Popconfirm>
+              {t('users.disable')}
+            </ConfirmAction>
           ) : (
-            <Popconfirm
+            <ConfirmAction
               title={t('users.enableConfirm', { username: u.username })}
               onConfirm={() => act(() => updateUser(u.id, { enabled: true }), t('users.enabled'))}
             >
-              <Button type="link" size="small">
-                {t('users.enable')}
-              </Button>
-            </Popconfirm>
+              {t('users.enable')}
+            </ConfirmAction>
           )}
           <Button type="link" size="small" onClick={() => setResetting(u)}>
             {t('users.resetPassword')}
           </Button>
           {u.locked ? (
-            <Popconfirm
+            <ConfirmAction
               title={t('users.unlockConfirm', { username: u.username })}
               onConfirm={() => act(() => unlockUser(u.id), t('users.unlocked'))}
             >
-              <Button type="link" size="small">
-                {t('users.unlock')}
-              </Button>
-            </Popconfirm>
+              {t('users.unlock')}
+            </ConfirmAction>
           ) : null}
         </Space>
       ),
@@ -153,9 +131,9 @@ export default function UsersPage() {
       title={t('users.title')}
       extra={
         canManage ? (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing('new')} data-testid="user-create">
+          <CreateButton onClick={() => setEditing('new')} testId="user-create">
             {t('users.create')}
-          </Button>
+          </CreateButton>
         ) : null
       }
     >
@@ -165,10 +143,7 @@ export default function UsersPage() {
           placeholder={t('users.searchPlaceholder')}
           style={{ width: 280 }}
           data-testid="users-search"
-          onSearch={(value) => {
-            setQ(value.trim());
-            setPage(1);
-          }}
+          onSearch={users.search}
         />
         <Select<Status>
           allowClear
@@ -177,7 +152,7 @@ export default function UsersPage() {
           value={status}
           onChange={(value) => {
             setStatus(value);
-            setPage(1);
+            users.firstPage();
           }}
           options={[
             { value: 'enabled', label: t('users.statusEnabled') },
@@ -185,36 +160,15 @@ export default function UsersPage() {
             { value: 'locked', label: t('users.statusLocked') },
           ]}
         />
-        <Button icon={<ReloadOutlined />} onClick={users.reload}>
-          {t('common.refresh')}
-        </Button>
+        <RefreshButton onClick={users.reload} />
       </Flex>
-      {users.error ? (
-        <Alert
-          type="error"
-          showIcon
-          style={{ marginBottom: 16 }}
-          title={errorMessage(users.error, t('errors.loadFailed'))}
-        />
-      ) : null}
+      <LoadError error={users.error} />
       <Table<User>
         rowKey="id"
         data-testid="users-table"
         size="middle"
-        loading={users.loading}
         columns={canManage ? [...columns, ...actions] : columns}
-        dataSource={users.data?.items ?? []}
-        pagination={{
-          current: page,
-          pageSize,
-          total: users.data?.total ?? 0,
-          showSizeChanger: true,
-          showTotal: (total) => t('common.total', { total }),
-          onChange: (p, s) => {
-            setPage(s === pageSize ? p : 1);
-            setPageSize(s);
-          },
-        }}
+        {...users.tableProps}
       />
       {editing ? (
         <UserModal
@@ -263,129 +217,109 @@ function UserModal({
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<UserValues>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const passwordRules = usePasswordRules();
 
-  async function submit(values: UserValues) {
-    setBusy(true);
-    setError(null);
-    try {
-      if (user) {
-        await updateUser(user.id, {
-          displayName: values.displayName.trim(),
-          email: trimmed(values.email),
-          phone: trimmed(values.phone),
-          roleIds: values.roleIds,
-        });
-        void message.success(t('users.updated'));
-      } else {
-        await createUser({
-          username: values.username.trim(),
-          displayName: values.displayName.trim(),
-          email: optional(values.email),
-          phone: optional(values.phone),
-          password: values.password,
-          roleIds: values.roleIds,
-        });
-        void message.success(t('users.created'));
-      }
-      onSaved();
-    } catch (err) {
-      setError(applyServerErrors(form, err, t('errors.unexpected'), FIELD_CODES) ?? null);
-    } finally {
-      setBusy(false);
+  async function save(values: UserValues) {
+    if (user) {
+      await updateUser(user.id, {
+        displayName: values.displayName.trim(),
+        email: trimmed(values.email),
+        phone: trimmed(values.phone),
+        roleIds: values.roleIds,
+      });
+      void message.success(t('users.updated'));
+    } else {
+      await createUser({
+        username: values.username.trim(),
+        displayName: values.displayName.trim(),
+        email: optional(values.email),
+        phone: optional(values.phone),
+        password: values.password,
+        roleIds: values.roleIds,
+      });
+      void message.success(t('users.created'));
     }
+    onSaved();
   }
 
   return (
-    <Modal
-      open
-      title={user ? t('users.editTitle', { username: user.username }) : t('users.create')}
-      okText={t('common.save')}
-      onOk={() => form.submit()}
-      confirmLoading={busy}
-      onCancel={onClose}
+    <FormModal<UserValues>
+      form={form}
       width={560}
-      okButtonProps={{ 'data-testid': 'user-save' } as Record<string, string>}
-      destroyOnHidden
+      title={user ? t('users.editTitle', { username: user.username }) : t('users.create')}
+      onSave={save}
+      fieldCodes={FIELD_CODES}
+      onClose={onClose}
+      saveTestId="user-save"
+      formTestId="user-form"
+      errorTestId="user-form-error"
+      initialValues={
+        user
+          ? {
+              username: user.username,
+              displayName: user.displayName,
+              email: user.email ?? '',
+              phone: user.phone ?? '',
+              roleIds: user.roles.map((r) => r.id),
+            }
+          : { roleIds: [] }
+      }
     >
-      {error ? (
-        <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} data-testid="user-form-error" />
-      ) : null}
-      <Form<UserValues>
-        form={form}
-        layout="vertical"
-        onFinish={submit}
-        data-testid="user-form"
-        initialValues={
+      <Form.Item
+        name="username"
+        label={t('users.username')}
+        rules={
           user
-            ? {
-                username: user.username,
-                displayName: user.displayName,
-                email: user.email ?? '',
-                phone: user.phone ?? '',
-                roleIds: user.roles.map((r) => r.id),
-              }
-            : { roleIds: [] }
+            ? []
+            : [
+                { required: true, message: t('users.usernameRequired') },
+                { pattern: /^[A-Za-z0-9_.@-]{2,64}$/, message: t('users.usernamePattern') },
+              ]
         }
       >
+        <Input disabled={!!user} autoComplete="off" data-testid="user-username" />
+      </Form.Item>
+      <Form.Item
+        name="displayName"
+        label={t('users.displayName')}
+        rules={[{ required: true, whitespace: true, message: t('users.displayNameRequired') }]}
+      >
+        <Input data-testid="user-display-name" />
+      </Form.Item>
+      <Flex gap={16}>
         <Form.Item
-          name="username"
-          label={t('users.username')}
-          rules={
-            user
-              ? []
-              : [
-                  { required: true, message: t('users.usernameRequired') },
-                  { pattern: /^[A-Za-z0-9_.@-]{2,64}$/, message: t('users.usernamePattern') },
-                ]
-          }
+          name="email"
+          label={t('users.email')}
+          rules={[{ type: 'email', message: t('users.emailInvalid') }]}
+          style={{ flex: 1 }}
         >
-          <Input disabled={!!user} autoComplete="off" data-testid="user-username" />
+          <Input data-testid="user-email" />
         </Form.Item>
+        <Form.Item name="phone" label={t('users.phone')} style={{ flex: 1 }}>
+          <Input data-testid="user-phone" />
+        </Form.Item>
+      </Flex>
+      {user ? null : (
         <Form.Item
-          name="displayName"
-          label={t('users.displayName')}
-          rules={[{ required: true, whitespace: true, message: t('users.displayNameRequired') }]}
+          name="password"
+          label={t('users.initialPassword')}
+          extra={t('users.initialPasswordHint')}
+          rules={[{ required: true, message: t('password.newRequired') }, ...passwordRules]}
         >
-          <Input data-testid="user-display-name" />
+          <Input.Password autoComplete="new-password" data-testid="user-password" />
         </Form.Item>
-        <Flex gap={16}>
-          <Form.Item
-            name="email"
-            label={t('users.email')}
-            rules={[{ type: 'email', message: t('users.emailInvalid') }]}
-            style={{ flex: 1 }}
-          >
-            <Input data-testid="user-email" />
-          </Form.Item>
-          <Form.Item name="phone" label={t('users.phone')} style={{ flex: 1 }}>
-            <Input data-testid="user-phone" />
-          </Form.Item>
-        </Flex>
-        {user ? null : (
-          <Form.Item
-            name="password"
-            label={t('users.initialPassword')}
-            extra={t('users.initialPasswordHint')}
-            rules={[{ required: true, message: t('password.newRequired') }, ...passwordRules]}
-          >
-            <Input.Password autoComplete="new-password" data-testid="user-password" />
-          </Form.Item>
-        )}
-        <Form.Item name="roleIds" label={t('users.roles')} extra={t('users.separationHint')}>
-          <Select
-            mode="multiple"
-            allowClear
-            data-testid="user-roles"
-            optionFilterProp="label"
-            options={roles.map((r) => ({ value: r.id, label: roleName(r) }))}
-          />
-        </Form.Item>
-        {user ? null : <PasswordPolicy />}
-      </Form>
-    </Modal>
+      )}
+      <Form.Item name="roleIds" label={t('users.roles')} extra={t('users.separationHint')}>
+        <Select
+          mode="multiple"
+          allowClear
+          data-testid="user-roles"
+          optionFilterProp="label"
+          options={roles.map((r) => ({ value: r.id, label: roleName(r) }))}
+        />
+      </Form.Item>
+      {user ? null : <PasswordPolicy />}
+    </FormModal>
   );
 }
 
@@ -393,52 +327,33 @@ function ResetPasswordModal({ user, onClose, onDone }: { user: User; onClose: ()
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [form] = Form.useForm<{ password: string }>();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const rules = usePasswordRules();
 
-  async function submit(values: { password: string }) {
-    setBusy(true);
-    setError(null);
-    try {
-      await resetUserPassword(user.id, values.password);
-      void message.success(t('users.resetDone'));
-      onDone();
-      onClose();
-    } catch (err) {
-      setError(
-        applyServerErrors(form, err, t('errors.unexpected'), {
-          HT_AUTH_PASSWORD_POLICY: 'password',
-          HT_AUTH_PASSWORD_REUSED: 'password',
-        }) ?? null,
-      );
-    } finally {
-      setBusy(false);
-    }
+  async function save(values: { password: string }) {
+    await resetUserPassword(user.id, values.password);
+    void message.success(t('users.resetDone'));
+    onDone();
+    onClose();
   }
 
   return (
-    <Modal
-      open
+    <FormModal<{ password: string }>
+      form={form}
       title={t('users.resetTitle', { username: user.username })}
       okText={t('common.ok')}
-      onOk={() => form.submit()}
-      confirmLoading={busy}
-      onCancel={onClose}
-      destroyOnHidden
+      intro={<Typography.Paragraph type="secondary">{t('users.resetHint')}</Typography.Paragraph>}
+      onSave={save}
+      fieldCodes={{ HT_AUTH_PASSWORD_POLICY: 'password', HT_AUTH_PASSWORD_REUSED: 'password' }}
+      onClose={onClose}
     >
-      <Typography.Paragraph type="secondary">{t('users.resetHint')}</Typography.Paragraph>
-      {error ? <Alert type="error" showIcon title={error} style={{ marginBottom: 16 }} /> : null}
-      <Form form={form} layout="vertical" onFinish={submit}>
-        <Form.Item
-          name="password"
-          label={t('password.new')}
-          rules={[{ required: true, message: t('password.newRequired') }, ...rules]}
-        >
-          <Input.Password autoComplete="new-password" data-testid="reset-password" />
-        </Form.Item>
-      </Form>
+      <Form.Item
+        name="password"
+        label={t('password.new')}
+        rules={[{ required: true, message: t('password.newRequired') }, ...rules]}
+      >
+        <Input.Password autoComplete="new-password" data-testid="reset-password" />
+      </Form.Item>
       <PasswordPolicy />
-    </Modal>
+    </FormModal>
   );
 }
