@@ -53,6 +53,8 @@ export interface MessageForDelivery {
 
 interface SubState {
   inFlight: number;
+  /** Workers a running claim asked for; hand-offs meanwhile see only what is left. */
+  held: number;
   /** Work may be waiting (woken, or the last claim came back full). */
   mayHaveMore: boolean;
   claiming: boolean;
@@ -140,7 +142,7 @@ export class Dispatcher {
   reserve(sub: SubscriptionConfig): { owner: string; leaseUntil: string } | null {
     if (!this.running || sub.ordering === 'fifo' || !sub.enabled || sub.paused) return null;
     const s = this.state(sub.id);
-    const free = sub.workers - s.inFlight;
+    const free = sub.workers - s.inFlight - s.held;
     if (free <= (s.mayHaveMore ? claimBatch(sub) : 0)) return null;
     let timeoutMs: number;
     try {
@@ -211,7 +213,7 @@ export class Dispatcher {
   private state(id: string): SubState {
     let s = this.states.get(id);
     if (!s) {
-      s = { inFlight: 0, mayHaveMore: true, claiming: false, wakes: 0 };
+      s = { inFlight: 0, held: 0, mayHaveMore: true, claiming: false, wakes: 0 };
       this.states.set(id, s);
     }
     return s;
@@ -228,9 +230,7 @@ export class Dispatcher {
     // freed worker: each claim is a statement and a read of the messages, whatever its size.
     if (s.inFlight > 0 && capacity < claimBatch(sub)) return;
     s.claiming = true;
-    // The claim's workers are held while it runs, so hand-offs meanwhile see only what is left.
-    s.inFlight += capacity;
-    let held = capacity;
+    s.held = capacity;
     const wakes = s.wakes;
     try {
       const now = this.clock.now();
@@ -249,8 +249,8 @@ export class Dispatcher {
         key: subscriptionId,
       });
       s.mayHaveMore = (rows.length >= capacity && sub.ordering !== 'fifo') || s.wakes !== wakes;
-      s.inFlight -= capacity - rows.length;
-      held = 0;
+      s.held = 0;
+      s.inFlight += rows.length;
       if (rows.length === 0) return;
       for (const r of rows) this.claimed.set(r.id, { subscriptionId, messageId: r.message_id, attempts: r.attempts });
       const messages = await this.loadMessages(rows.map((r) => r.message_id));
@@ -258,7 +258,7 @@ export class Dispatcher {
     } catch (error) {
       this.o.log.error({ err: error, subscriptionId }, 'claim failed');
     } finally {
-      s.inFlight -= held;
+      s.held = 0;
       s.claiming = false;
       // Woken while claiming: look again now rather than at the next poll.
       if (s.mayHaveMore && s.wakes !== wakes) void this.claimFor(subscriptionId);
