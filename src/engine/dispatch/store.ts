@@ -174,8 +174,8 @@ export async function writeOutcomes(
 
 /**
  * Messages with nothing left open get their final status: failed when any delivery died, else delivered.
- * Done as two indexed reads on deliveries (by message id) and at most two updates by primary key, so the planner never
- * has a reason to walk the status index of a large backlog.
+ * Done as one indexed read of the messages' deliveries (by message id) and at most two updates by primary key, so the
+ * planner never has a reason to walk the status index of a large backlog.
  */
 export async function settleMessages(
   trx: EngineTransaction,
@@ -192,35 +192,27 @@ export async function settleMessages(
       // first one's commit.
       await trx.selectFrom('messages').select('id').where('id', 'in', chunk).orderBy('id').forUpdate().execute();
     }
-    const open = await trx
+    // Every delivery of these messages (one per subscription, plus resends) in one indexed read; what is open and what
+    // died is worked out here. A dead delivery that was resent (a delivery of the same message names it as parent)
+    // no longer makes the message failed.
+    const rows = await trx
       .selectFrom('deliveries')
-      .select('message_id')
-      .distinct()
+      .select(['id', 'message_id', 'status', 'open', 'parent_id'])
       .where('message_id', 'in', chunk)
-      .where(sql.ref('open'), '=', 1)
       .execute();
-    const stillOpen = new Set(open.map((r) => r.message_id));
+    const stillOpen = new Set<string>();
+    const resent = new Set<string>();
+    for (const r of rows) {
+      if (r.open === 1) stillOpen.add(r.message_id);
+      if (r.parent_id) resent.add(r.parent_id);
+    }
     const settled = chunk.filter((id) => !stillOpen.has(id));
     if (settled.length === 0) continue;
-    // A dead delivery that was resent (and the resend is now closed) no longer makes the message failed.
-    const dead = await trx
-      .selectFrom('deliveries as d')
-      .select('d.message_id')
-      .distinct()
-      .where('d.message_id', 'in', settled)
-      .where('d.status', '=', 'dead')
-      .where(({ not, exists, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('deliveries as c')
-              .select(sql<number>`1`.as('one'))
-              .whereRef('c.message_id', '=', 'd.message_id')
-              .whereRef('c.parent_id', '=', 'd.id'),
-          ),
-        ),
-      )
-      .execute();
-    const failed = new Set(dead.map((r) => r.message_id));
+    const failed = new Set(
+      rows
+        .filter((r) => r.status === 'dead' && !resent.has(r.id) && !stillOpen.has(r.message_id))
+        .map((r) => r.message_id),
+    );
     const delivered = settled.filter((id) => !failed.has(id));
     if (delivered.length > 0) {
       await trx.updateTable('messages').set({ status: 'delivered' }).where('id', 'in', delivered).execute();

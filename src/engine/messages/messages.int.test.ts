@@ -298,6 +298,8 @@ for (const dialect of dialectsUnderTest()) {
         const { deliveryId } = await service.resendDelivery(admin, dead.id);
         expect(deliveryId).not.toBe(dead.id);
         await deliveredDelivery(deliveryId);
+        // The dead delivery was resent and the resend arrived: the message is no longer failed.
+        await settled(id, 'delivered');
         const detail = await service.detail(admin, id);
         const fresh = detail.deliveries.find((d) => d.id === deliveryId)!;
         expect(fresh).toMatchObject({ parentId: dead.id, status: 'delivered', subscriptionId: deadSub.id });
