@@ -816,8 +816,12 @@ for (const dialect of dialectsUnderTest()) {
         systems: [
           { code: 'HIS', name: 'HIS' },
           { code: 'LIS', name: 'LIS', ipAllowlist: ['10.0.0.300'] },
+          { code: 'HIS', name: 'HIS again' },
         ],
-        topics: [{ code: 'ADT_A01', name: '入院', publishers: ['HIS', 'GHOST'] }],
+        topics: [
+          { code: 'ADT_A01', name: '入院', publishers: ['HIS', 'GHOST'] },
+          { code: 'ADT_A01', name: '入院 again' },
+        ],
         subscriptions: [
           { name: 'a', topic: 'ADT_A01', system: 'LIS', adapter: 'http', adapterConfig: { url: 'ftp://x' } },
           { name: 'b', topic: 'ADT_A01', system: 'LIS', adapter: 'http', adapterConfig: HOOK, filter: 'a = ' },
@@ -831,8 +835,11 @@ for (const dialect of dialectsUnderTest()) {
       });
       expect(dry.status, dry.raw).toBe(200);
       const problems: string[] = dry.body.problems;
-      expect(problems).toHaveLength(5);
+      expect(problems).toHaveLength(7);
       expect(problems.join('\n')).toMatch(/systems\[1\] \(LIS\).*10\.0\.0\.300/);
+      // A code that came before in the same section is reported once, where it repeats.
+      expect(problems.join('\n')).toMatch(/systems\[2\] \(HIS\): (编码重复|duplicate code)/);
+      expect(problems.join('\n')).toMatch(/topics\[1\] \(ADT_A01\): (编码重复|duplicate code)/);
       expect(problems.join('\n')).toMatch(/topics\[0\].*GHOST/);
       expect(problems.join('\n')).toMatch(/subscriptions\[0\].*http/);
       expect(problems.join('\n')).toMatch(/subscriptions\[1\].*filter/);
@@ -843,7 +850,7 @@ for (const dialect of dialectsUnderTest()) {
         format: 'json',
       });
       expectError(real, 400, 'HT_ENGINE_IMPORT_INVALID');
-      expect(real.body.errors).toHaveLength(5);
+      expect(real.body.errors).toHaveLength(7);
       expect((await api('GET', `/api/engine/domains/${dst}`)).body).toMatchObject({ systemCount: 0, topicCount: 0 });
       expect((await api('GET', `/api/engine/revisions?domainId=${dst}`)).body.total).toBe(1);
 

@@ -41,6 +41,30 @@ import {
 import * as store from './store.js';
 import type { Executor } from './store.js';
 
+/**
+ * The items of a section in order, each with where it stands in the file (`topics[2] (T01)`); an item whose code came
+ * before is reported once as a problem and skipped. `caseInsensitive`: codes that differ only in case are the same.
+ */
+export function* uniqueByCode<T extends { code: string }>(
+  section: string,
+  items: readonly T[],
+  problem: (where: string, zh: string, en: string) => void,
+  options: { caseInsensitive?: boolean } = {},
+): Generator<{ item: T; where: string }> {
+  const seen = new Set<string>();
+  for (const [i, item] of items.entries()) {
+    const where = `${section}[${i}] (${item.code})`;
+    const key = options.caseInsensitive ? item.code.toLowerCase() : item.code;
+    if (seen.has(key)) {
+      if (options.caseInsensitive) problem(where, '编码重复（不区分大小写）', 'duplicate code (case-insensitive)');
+      else problem(where, '编码重复', 'duplicate code');
+      continue;
+    }
+    seen.add(key);
+    yield { item, where };
+  }
+}
+
 // ---- sections other modules add ------------------------------------------------------------------------------------
 
 /** What a section's planning may use besides the database: the codes that exist once the import is written. */
@@ -348,14 +372,7 @@ export async function planImport(
   // Systems: matched by code; a new system has no secret until an administrator rotates one.
   const systemByCode = new Map<string, SystemsTable>(systems.map((s) => [s.code, s]));
   const systemIdByCode = new Map<string, string>(systems.map((s) => [s.code, s.id]));
-  const seenSystems = new Set<string>();
-  for (const [i, s] of (doc.systems ?? []).entries()) {
-    const where = `systems[${i}] (${s.code})`;
-    if (seenSystems.has(s.code)) {
-      problem(where, '编码重复', 'duplicate code');
-      continue;
-    }
-    seenSystems.add(s.code);
+  for (const { item: s, where } of uniqueByCode('systems', doc.systems ?? [], problem)) {
     const allowlist = normalizeAllowlist(s.ipAllowlist ?? DEFAULTS.ipAllowlist);
     fromError(where, allowlistError(allowlist, 'ipAllowlist'));
     const existing = systemByCode.get(s.code);
@@ -383,14 +400,7 @@ export async function planImport(
   // Topics: matched by code; publishers named by system code, from the document or already in the domain.
   const topicByCode = new Map<string, TopicsTable>(topics.map((t) => [t.code, t]));
   const topicIdByCode = new Map<string, string>(topics.map((t) => [t.code, t.id]));
-  const seenTopics = new Set<string>();
-  for (const [i, t] of (doc.topics ?? []).entries()) {
-    const where = `topics[${i}] (${t.code})`;
-    if (seenTopics.has(t.code)) {
-      problem(where, '编码重复', 'duplicate code');
-      continue;
-    }
-    seenTopics.add(t.code);
+  for (const { item: t, where } of uniqueByCode('topics', doc.topics ?? [], problem)) {
     const publisherIds: string[] = [];
     for (const code of new Set(t.publishers ?? [])) {
       const id = systemIdByCode.get(code);

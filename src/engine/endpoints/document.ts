@@ -8,7 +8,7 @@ import Type, { type Static } from 'typebox';
 import { now } from '../../platform/db/index.js';
 import { HtError } from '../../platform/errors/index.js';
 import { newId } from '../../platform/ids/index.js';
-import { planned, type DocumentSection, type Planned } from '../config/export.js';
+import { planned, uniqueByCode, type DocumentSection, type Planned } from '../config/export.js';
 import { EndpointCode, Protocol, type EndpointState } from './schema.js';
 import { changes, checkAgainstConfiguration, checkSettings } from './service.js';
 import * as store from './store.js';
@@ -52,15 +52,8 @@ export function endpointSection(httpPort: number): DocumentSection<DocumentEndpo
       const at = now();
       const existing = await k.selectFrom('inbound_endpoints').selectAll().where('domain_id', '=', domain.id).execute();
       const byCode = new Map(existing.map((row) => [row.code, store.presentEndpoint(row)]));
-      const seen = new Set<string>();
       const result: { where: string; planned: Planned<EndpointState> }[] = [];
-      for (const [i, item] of items.entries()) {
-        const where = `endpoints[${i}] (${item.code})`;
-        if (seen.has(item.code)) {
-          context.problem(where, '编码重复', 'duplicate code');
-          continue;
-        }
-        seen.add(item.code);
+      for (const { item, where } of uniqueByCode('endpoints', items, context.problem)) {
         const before = byCode.get(item.code) ?? null;
         if (before && before.protocol !== item.protocol) {
           context.problem(

@@ -9,7 +9,7 @@
 import Type, { type Static } from 'typebox';
 import { now, toFlag } from '../../platform/db/index.js';
 import { newId } from '../../platform/ids/index.js';
-import { planned, type DocumentSection, type Planned } from '../config/export.js';
+import { planned, uniqueByCode, type DocumentSection, type Planned } from '../config/export.js';
 import { stableJson } from '../config/rules.js';
 import { MAX_DESCRIPTION_LENGTH, MAX_IMPORT_ROWS, MAX_KEY_LENGTH, MAX_VALUE_LENGTH, type ExportEntry } from './io.js';
 import { LookupCode } from './schema.js';
@@ -77,15 +77,8 @@ export function lookupSection(): DocumentSection<DocumentLookup, PlannedLookup> 
       const t = k.withTables<LookupTables>();
       const existing = await t.selectFrom('lookup_tables').selectAll().where('domain_id', '=', domain.id).execute();
       const byCode = new Map(existing.map((row) => [row.code, row]));
-      const seen = new Set<string>();
       const result: Planned<PlannedLookup>[] = [];
-      for (const [i, item] of items.entries()) {
-        const where = `lookups[${i}] (${item.code})`;
-        if (seen.has(item.code)) {
-          context.problem(where, '编码重复', 'duplicate code');
-          continue;
-        }
-        seen.add(item.code);
+      for (const { item, where } of uniqueByCode('lookups', items, context.problem)) {
         const multi = item.multi ?? false;
         const entries = checkEntries(item, multi, (zh, en) => context.problem(where, zh, en));
         if (!entries) continue;

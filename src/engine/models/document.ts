@@ -8,7 +8,7 @@
 // models once the import has committed (scope `model:<code>`).
 import Type, { type Static } from 'typebox';
 import { now } from '../../platform/db/index.js';
-import { planned, type DocumentSection, type Planned } from '../config/export.js';
+import { planned, uniqueByCode, type DocumentSection, type Planned } from '../config/export.js';
 import { compileSchema, SchemaError } from './compile.js';
 import { MAX_SCHEMA_LENGTH, ModelCode } from './schema.js';
 import { stateOf, type ModelState } from './service.js';
@@ -57,17 +57,9 @@ export function modelSection(): DocumentSection<DocumentModel, ModelState> {
       const at = now();
       const existing = await store.allModels(k.withTables<ModelTables>());
       const byLowerCode = new Map(existing.map((row) => [row.code.toLowerCase(), row]));
-      const seen = new Set<string>();
       const result: Planned<ModelState>[] = [];
-      for (const [i, item] of items.entries()) {
-        const where = `models[${i}] (${item.code})`;
-        const lower = item.code.toLowerCase();
-        if (seen.has(lower)) {
-          context.problem(where, '编码重复（不区分大小写）', 'duplicate code (case-insensitive)');
-          continue;
-        }
-        seen.add(lower);
-        const row = byLowerCode.get(lower);
+      for (const { item, where } of uniqueByCode('models', items, context.problem, { caseInsensitive: true })) {
+        const row = byLowerCode.get(item.code.toLowerCase());
         if (row && row.builtin === 1) {
           context.problem(where, `内置消息模型 ${row.code} 不能导入`, `built-in model ${row.code} cannot be imported`);
           continue;

@@ -7,7 +7,7 @@
 import Type, { type Static } from 'typebox';
 import { now } from '../../platform/db/index.js';
 import { newId } from '../../platform/ids/index.js';
-import { planned, type DocumentSection, type Planned } from '../config/export.js';
+import { planned, uniqueByCode, type DocumentSection, type Planned } from '../config/export.js';
 import { Expression, TransformCode, TransformName } from './schema.js';
 import { stateOf, type TransformState } from './service.js';
 import * as store from './store.js';
@@ -46,15 +46,8 @@ export function transformSection(): DocumentSection<DocumentTransform, Transform
       const at = now();
       const existing = await store.listTransforms(k.withTables<TransformTables>(), domain.id);
       const byCode = new Map(existing.map((row) => [row.code, row]));
-      const seen = new Set<string>();
       const result: Planned<TransformState>[] = [];
-      for (const [i, item] of items.entries()) {
-        const where = `transforms[${i}] (${item.code})`;
-        if (seen.has(item.code)) {
-          context.problem(where, '编码重复', 'duplicate code');
-          continue;
-        }
-        seen.add(item.code);
+      for (const { item, where } of uniqueByCode('transforms', items, context.problem)) {
         const problem = context.transforms.check(item.expression);
         if (problem) {
           const position = problem.position === undefined ? '' : ` @${problem.position}`;
