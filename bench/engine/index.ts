@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import SQLite from 'better-sqlite3';
-import { fmt, load, sampleMessage } from '../lib/load.js';
+import { alternate, combineLoads, fmt, load, sampleMessage, type LoadResult } from '../lib/load.js';
 import { adminApi, type AdminApi as Api } from '../lib/api.js';
 import { root, startChild, startHutong } from '../lib/processes.js';
 
@@ -92,6 +92,8 @@ function bodies(): string {
 interface RunFigures {
   ingest: number;
   ingestP99: number;
+  /** The ceiling server's rate, measured alternating with `ingest`. */
+  ceiling?: number;
   e2e: number;
   e2eExactlyOnce: boolean;
   e2eDetail: string;
@@ -100,7 +102,16 @@ interface RunFigures {
   peakRss?: number;
 }
 
-async function runAgainst(label: string, env: Record<string, string>, withSteady: boolean): Promise<RunFigures> {
+/**
+ * One engine run. With `ceilingUrl`, durable ingest is measured in alternating slices with the ceiling server (see
+ * `alternate`), and the ceiling's figure is returned with the run's.
+ */
+async function runAgainst(
+  label: string,
+  env: Record<string, string>,
+  withSteady: boolean,
+  ceilingUrl?: string,
+): Promise<RunFigures> {
   console.log(`\n--- ${label} ---`);
   const receivers = await startChild(path.join(root, 'bench/engine/receiver.ts'), {}, /receivers ready (\S+)/);
   const ports = receivers.url.split(',').map(Number);
@@ -115,7 +126,26 @@ async function runAgainst(label: string, env: Record<string, string>, withSteady
     console.log(`message size: ${Buffer.byteLength(bodies())} bytes, each one different`);
 
     await load({ url, connections: 32, durationSeconds: 2, makeBody, headers }); // warm-up
-    const ingest = await load({ url, connections: 32, durationSeconds: seconds, makeBody, headers });
+    let ingest: LoadResult;
+    let ceilingLoad: LoadResult | undefined;
+    if (ceilingUrl) {
+      const ceilingHeaders = { 'content-type': 'application/json' };
+      await load({ url: ceilingUrl, connections: 32, durationSeconds: 2, makeBody, headers: ceilingHeaders });
+      const rounds = Math.max(1, Math.round(seconds / 2));
+      const slice = seconds / rounds;
+      const [ceilingSlices, ingestSlices] = await alternate(rounds, [
+        () => load({ url: ceilingUrl, connections: 32, durationSeconds: slice, makeBody, headers: ceilingHeaders }),
+        () => load({ url, connections: 32, durationSeconds: slice, makeBody, headers }),
+      ]);
+      ceilingLoad = combineLoads(ceilingSlices!);
+      ingest = combineLoads(ingestSlices!);
+      console.log(
+        `ceiling (bare Fastify + one SQLite insert per request, no fsync, 32 conn): ${fmt(ceilingLoad.perSecond)} req/s, ` +
+          `p99 ${ceilingLoad.p99} ms — measured in ${rounds} slices of ${fmt(slice, 1)} s alternating with durable ingest`,
+      );
+    } else {
+      ingest = await load({ url, connections: 32, durationSeconds: seconds, makeBody, headers });
+    }
     console.log(
       `durable ingest (no subscribers, 32 conn): ${fmt(ingest.perSecond)} msg/s, p50 ${ingest.p50} ms, p99 ${ingest.p99} ms, errors ${ingest.errors + ingest.non2xx}`,
     );
@@ -157,6 +187,7 @@ async function runAgainst(label: string, env: Record<string, string>, withSteady
     );
 
     const figures: RunFigures = {
+      ...(ceilingLoad ? { ceiling: ceilingLoad.perSecond } : {}),
       ingest: ingest.perSecond,
       ingestP99: ingest.p99,
       e2e,
@@ -187,20 +218,9 @@ async function runAgainst(label: string, env: Record<string, string>, withSteady
   }
 }
 
-async function ceiling(): Promise<number> {
-  const server = await startChild(path.join(root, 'bench/engine/ceiling-server.ts'), {}, /ceiling ready (\S+)/);
-  try {
-    const makeBody = bodies;
-    const headers = { 'content-type': 'application/json' };
-    await load({ url: server.url, connections: 32, durationSeconds: 2, makeBody, headers });
-    const r = await load({ url: server.url, connections: 32, durationSeconds: seconds, makeBody, headers });
-    console.log(
-      `ceiling (bare Fastify + one SQLite insert per request, no fsync, 32 conn): ${fmt(r.perSecond)} req/s, p99 ${r.p99} ms`,
-    );
-    return r.perSecond;
-  } finally {
-    await server.stop();
-  }
+/** The ceiling: a bare Fastify route doing one SQLite insert per request without fsync (ceiling-server.ts). */
+function startCeiling() {
+  return startChild(path.join(root, 'bench/engine/ceiling-server.ts'), {}, /ceiling ready (\S+)/);
 }
 
 /** Fills a database with 1,000,000 messages (100,000 patients), then times searches by patient id through the API. */
@@ -290,19 +310,21 @@ async function pgReachable(): Promise<boolean> {
 }
 
 export async function run(): Promise<void> {
-  const ceilingRate = await ceiling();
-
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hutong-bench-'));
+  const ceilingServer = await startCeiling();
   let sqlite: RunFigures;
   try {
     sqlite = await runAgainst(
       'Hutong on embedded SQLite (durability: fsync before reply)',
       { HUTONG_DATA_DIR: dataDir },
       true,
+      ceilingServer.url,
     );
   } finally {
+    await ceilingServer.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
+  const ceilingRate = sqlite.ceiling!;
 
   const search = quick ? undefined : await searchMillion();
   if (search)

@@ -57,6 +57,37 @@ export async function load(options: {
   };
 }
 
+/**
+ * Runs each measurement in turn, `rounds` times (a, b, a, b …), and returns each one's slices. On a shared machine
+ * whose speed drifts from second to second, a figure and its same-run baseline measured in alternating short slices
+ * see the same mix of fast and slow moments, so their ratio compares like with like.
+ */
+export async function alternate<T>(rounds: number, measurements: (() => Promise<T>)[]): Promise<T[][]> {
+  const slices: T[][] = measurements.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, measure] of measurements.entries()) slices[i]!.push(await measure());
+  }
+  return slices;
+}
+
+/** Slices of one load added up: counts and seconds summed, the median slice's p50, the worst slice's p99. */
+export function combineLoads(slices: LoadResult[]): LoadResult {
+  const sum = (f: (r: LoadResult) => number) => slices.reduce((a, r) => a + f(r), 0);
+  const p50s = slices.map((r) => r.p50).sort((a, b) => a - b);
+  const seconds = sum((r) => r.seconds);
+  const ok = sum((r) => r.ok);
+  return {
+    requests: sum((r) => r.requests),
+    ok,
+    errors: sum((r) => r.errors),
+    non2xx: sum((r) => r.non2xx),
+    seconds,
+    perSecond: ok / seconds,
+    p50: p50s[Math.floor(p50s.length / 2)] ?? 0,
+    p99: Math.max(...slices.map((r) => r.p99)),
+  };
+}
+
 export function fmt(n: number, digits = 0): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 }

@@ -13,6 +13,13 @@ export interface Child {
   stop(): Promise<void>;
   /** Peak resident set size so far (VmHWM), in MiB. */
   peakRssMiB(): number;
+  /** CPU seconds used so far (user + system): the whole process, and its main (event-loop) thread alone. */
+  cpuSeconds(): CpuSeconds;
+}
+
+export interface CpuSeconds {
+  process: number;
+  mainThread: number;
 }
 
 /** Starts an entry point (TypeScript through tsx, or built JavaScript) and waits for it to print `<readyPattern> <url>`. */
@@ -53,6 +60,7 @@ export async function startChild(
     process: child,
     url,
     peakRssMiB: () => peakRss(child.pid!),
+    cpuSeconds: () => cpuSeconds(child.pid!),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -60,6 +68,27 @@ export async function startChild(
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 15_000).unref();
       }),
+  };
+}
+
+const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
+
+function ticksOf(statFile: string): number {
+  try {
+    // utime and stime are the 14th and 15th fields; counted after the command name, which may hold spaces.
+    const stat = readFileSync(statFile, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU time from /proc, for a figure per request: the whole process, and the event-loop thread's share. */
+export function cpuSeconds(pid: number): CpuSeconds {
+  return {
+    process: ticksOf(`/proc/${pid}/stat`) / CLOCK_TICKS_PER_SECOND,
+    mainThread: ticksOf(`/proc/${pid}/task/${pid}/stat`) / CLOCK_TICKS_PER_SECOND,
   };
 }
 

@@ -60,8 +60,22 @@ export interface ParsedContentType {
   params: Record<string, string>;
 }
 
-export function parseContentType(contentType: string | undefined): ParsedContentType | undefined {
+/** A client sends the same Content-Type with every request: parsed once, up to a bound. */
+const parsedContentTypes = new Map<string, Readonly<ParsedContentType>>();
+
+/** The media type (lower case) and parameters of a Content-Type header. The result is shared: do not change it. */
+export function parseContentType(contentType: string | undefined): Readonly<ParsedContentType> | undefined {
   if (!contentType) return undefined;
+  let parsed = parsedContentTypes.get(contentType);
+  if (parsed === undefined) {
+    parsed = Object.freeze(parseContentTypeOnce(contentType));
+    if (parsedContentTypes.size >= 64) parsedContentTypes.clear();
+    parsedContentTypes.set(contentType, parsed);
+  }
+  return parsed;
+}
+
+function parseContentTypeOnce(contentType: string): ParsedContentType {
   const parts = contentType.split(';');
   const mediaType = (parts.shift() ?? '').trim().toLowerCase();
   const params: Record<string, string> = {};

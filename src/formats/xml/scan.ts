@@ -141,11 +141,6 @@ function isWs(c: number): boolean {
   return c === 32 || c === 10 || c === 9 || c === 13;
 }
 
-/** Characters that end a tag or attribute name. */
-function endsName(c: number): boolean {
-  return c === 32 || c === 10 || c === 9 || c === 13 || c === GT || c === SLASH || c === EQ || Number.isNaN(c);
-}
-
 function isNameStart(c: number): boolean {
   // ASCII letters and '_'; everything above ASCII is accepted (CJK element names are legal XML). ':' is handled
   // by the QName check.
@@ -192,6 +187,11 @@ class Scanner {
   private readonly limits: Required<XmlLimits>;
   /** Index of the next '&' at or after the current scan point; n when there is none. Monotonic → linear total. */
   private nextAmp: number;
+  /** Index of the next CR, kept the same way: text without one needs no line-end normalisation. */
+  private nextCr: number;
+  /** Set by scanName: where the name's colon is (-1: none), and whether the name is a valid QName. */
+  private colon = -1;
+  private nameOk = true;
 
   /** The root element, when the scanner was asked to build the tree. */
   root: XmlElement | undefined;
@@ -206,14 +206,96 @@ class Scanner {
     this.limits = limits;
     const amp = text.indexOf('&');
     this.nextAmp = amp < 0 ? this.n : amp;
+    const cr = text.indexOf('\r');
+    this.nextCr = cr < 0 ? this.n : cr;
+  }
+
+  /**
+   * Reads a name starting at `from` up to the first character that ends names, checking in the same pass that it is
+   * a QName (name characters, at most one colon, never first or last). Returns the end; the colon's place and the
+   * verdict are left in `colon` and `nameOk` (the error message, rarely needed, comes from qnameProblem).
+   */
+  private scanName(from: number): number {
+    const t = this.text;
+    let ok = isNameStart(t.charCodeAt(from));
+    let colon = -1;
+    let j = from + 1;
+    for (;;) {
+      const c = t.charCodeAt(j);
+      // Inline endsName (NaN, at the end of the text, compares unequal to itself).
+      if (c === 32 || c === 10 || c === 9 || c === 13 || c === GT || c === SLASH || c === EQ || c !== c) break;
+      if (c === 58) {
+        if (colon >= 0) ok = false;
+        colon = j;
+      } else if (!isNameChar(c)) ok = false;
+      j++;
+    }
+    if (colon >= 0 && (colon === j - 1 || !isNameStart(t.charCodeAt(colon + 1)))) ok = false;
+    this.colon = colon;
+    this.nameOk = ok;
+    return j;
+  }
+
+  /**
+   * Text content [from, to) decoded: line ends normalised, references checked and decoded in one pass. The five
+   * predefined entities are recognised by their characters; anything else goes through checkEntities (character
+   * references, and the errors).
+   */
+  private textValue(from: number, to: number): string {
+    const t = this.text;
+    while (this.nextCr < from) this.advanceCr();
+    const hasCr = this.nextCr < to;
+    while (this.nextAmp < from) this.advanceAmp();
+    if (this.nextAmp >= to) {
+      const raw = t.slice(from, to);
+      return hasCr ? normaliseLineEnds(raw) : raw;
+    }
+    let out = '';
+    let literalFrom = from;
+    while (this.nextAmp < to) {
+      const p = this.nextAmp;
+      out += hasCr ? this.literal(literalFrom, p) : t.slice(literalFrom, p);
+      const end = predefinedEntityEnd(t, p, to);
+      if (end > 0) {
+        out += predefinedEntityChar(t.charCodeAt(p + 1), t.charCodeAt(p + 2));
+        literalFrom = end;
+        this.advanceAmp();
+      } else {
+        this.checkEntities(p, to, true);
+        const semi = t.indexOf(';', p + 1);
+        out += decodeRefs(t.slice(p, semi + 1));
+        literalFrom = semi + 1;
+      }
+    }
+    return out + (hasCr ? this.literal(literalFrom, to) : t.slice(literalFrom, to));
+  }
+
+  /** Literal text [from, to) with its line ends normalised (only pieces holding a CR need the work). */
+  private literal(from: number, to: number): string {
+    while (this.nextCr < from) this.advanceCr();
+    const raw = this.text.slice(from, to);
+    return this.nextCr < to ? normaliseLineEnds(raw) : raw;
+  }
+
+  private advanceAmp(): void {
+    const next = this.text.indexOf('&', this.nextAmp + 1);
+    this.nextAmp = next < 0 ? this.n : next;
+  }
+
+  private advanceCr(): void {
+    const next = this.text.indexOf('\r', this.nextCr + 1);
+    this.nextCr = next < 0 ? this.n : next;
   }
 
   private fail(code: XmlErrorCode, message: string, at: number): never {
     return failAt(code, message, this.text, at);
   }
 
-  /** Validates every entity reference that starts inside [from, to) — text content or an attribute value. */
-  private checkEntities(from: number, to: number): void {
+  /**
+   * Validates every entity reference that starts inside [from, to) — text content or an attribute value — or, with
+   * `once`, only the next one.
+   */
+  private checkEntities(from: number, to: number, once = false): void {
     const t = this.text;
     while (this.nextAmp < to) {
       const p = this.nextAmp;
@@ -245,9 +327,30 @@ class Scanner {
           );
         }
       }
-      const next = t.indexOf('&', p + 1);
-      this.nextAmp = next < 0 ? this.n : next;
+      this.advanceAmp();
+      if (once) return;
     }
+  }
+
+  /**
+   * An attribute value [from, to) decoded (XML 1.0 §3.3.3: literal tab/CR/LF become spaces, character references
+   * survive), with its references checked. Most values have neither, and are returned as they are.
+   */
+  private attrValue(from: number, to: number): string {
+    const t = this.text;
+    let plain = this.nextAmp >= to;
+    if (plain) {
+      for (let k = from; k < to; k++) {
+        const c = t.charCodeAt(k);
+        if (c === 9 || c === 10 || c === 13) {
+          plain = false;
+          break;
+        }
+      }
+      if (plain) return t.slice(from, to);
+    }
+    this.checkEntities(from, to);
+    return decodeAttr(t.slice(from, to));
   }
 
   run(): string {
@@ -270,14 +373,10 @@ class Scanner {
               this.fail('XML_MALFORMED', rootName ? 'text after the root element' : 'text before the root element', k);
             }
           }
+        } else if (build) {
+          elements[elements.length - 1]!.children.push({ type: 'text', value: this.textValue(i, textEnd) });
         } else {
           this.checkEntities(i, textEnd);
-          if (build) {
-            elements[elements.length - 1]!.children.push({
-              type: 'text',
-              value: decodeRefs(normaliseLineEnds(t.slice(i, textEnd))),
-            });
-          }
         }
       }
       if (lt < 0) break;
@@ -339,19 +438,23 @@ class Scanner {
 
       // ---- start tag
       if (stack.length === 0 && rootName !== '') this.fail('XML_MALFORMED', 'more than one root element', i);
-      let j = i + 1;
-      if (!isNameStart(t.charCodeAt(j))) this.fail('XML_MALFORMED', "'<' not followed by a valid name (write &lt;)", i);
-      while (!endsName(t.charCodeAt(j))) j++;
+      if (!isNameStart(t.charCodeAt(i + 1))) {
+        this.fail('XML_MALFORMED', "'<' not followed by a valid name (write &lt;)", i);
+      }
+      let j = this.scanName(i + 1);
       const name = t.slice(i + 1, j);
-      const nameProblem = qnameProblem(t, i + 1, j);
-      if (nameProblem) this.fail('XML_MALFORMED', `${nameProblem}: <${name}`, i);
+      if (!this.nameOk) this.fail('XML_MALFORMED', `${qnameProblem(t, i + 1, j) ?? 'invalid name'}: <${name}`, i);
+      const nameColon = this.colon;
       if (name === '__proto__') this.fail('XML_MALFORMED', `reserved element name ${name}`, i);
 
       // One lookup per tag: a '<' before the tag's own '>' means a '<' inside an attribute value.
       const nextLt = t.indexOf('<', j);
       let attrCount = 0;
       let attrNames: string[] | undefined;
-      let attrValues: string[] | undefined;
+      let attributes: Record<string, string> | undefined;
+      /** Whether an attribute declares a namespace, or is prefixed (its prefix must be bound). */
+      let declares = false;
+      let prefixed = false;
       let selfClosing = false;
       for (;;) {
         const before = j;
@@ -370,10 +473,17 @@ class Scanner {
         if (Number.isNaN(c)) this.fail('XML_MALFORMED', `unterminated start tag <${name}>`, i);
         if (j === before) this.fail('XML_MALFORMED', 'missing whitespace between attributes', j);
         const nameStart = j;
-        while (!endsName(t.charCodeAt(j))) j++;
+        j = this.scanName(j);
         const attrName = t.slice(nameStart, j);
-        const attrProblem = qnameProblem(t, nameStart, j);
-        if (attrProblem) this.fail('XML_MALFORMED', `${attrProblem}: attribute ${attrName} in <${name}>`, nameStart);
+        if (!this.nameOk) {
+          const problem = qnameProblem(t, nameStart, j) ?? 'invalid name';
+          this.fail('XML_MALFORMED', `${problem}: attribute ${attrName} in <${name}>`, nameStart);
+        }
+        if (t.charCodeAt(nameStart) === 120 /* x */ && (attrName === 'xmlns' || attrName.startsWith('xmlns:'))) {
+          declares = true;
+        } else if (this.colon >= 0) {
+          prefixed = true;
+        }
         while (isWs(t.charCodeAt(j))) j++;
         if (t.charCodeAt(j) !== EQ) this.fail('XML_MALFORMED', `attribute ${attrName} has no value`, j);
         j++;
@@ -384,8 +494,8 @@ class Scanner {
         if (valueEnd < 0) this.fail('XML_MALFORMED', `unterminated value of attribute ${attrName}`, j);
         if (nextLt >= 0 && nextLt < valueEnd)
           this.fail('XML_MALFORMED', `'<' in value of attribute ${attrName}`, nextLt);
-        this.checkEntities(j + 1, valueEnd);
         const valueStart = j + 1;
+        if (!build) this.checkEntities(valueStart, valueEnd);
         j = valueEnd + 1;
 
         if (++attrCount > maxAttributes) {
@@ -395,7 +505,7 @@ class Scanner {
         if (attrNames === undefined) attrNames = [attrName];
         else if (attrNames.includes(attrName)) this.fail('XML_MALFORMED', `duplicate attribute ${attrName}`, nameStart);
         else attrNames.push(attrName);
-        if (build) (attrValues ??= []).push(decodeAttr(t.slice(valueStart, valueEnd)));
+        if (build) (attributes ??= {})[attrName] = this.attrValue(valueStart, valueEnd);
       }
 
       if (rootName === '') rootName = name;
@@ -404,7 +514,8 @@ class Scanner {
       }
       if (build) {
         const parent = elements[elements.length - 1];
-        const el = makeElement(name, attrNames, attrValues, parent ? parent.namespaces : BASE_SCOPE, t, i);
+        const scope = parent ? parent.namespaces : BASE_SCOPE;
+        const el = makeElement(name, nameColon, attributes ?? {}, declares, prefixed, scope, t, i);
         if (parent) parent.children.push(el);
         else this.root = el;
         if (!selfClosing) elements.push(el);
@@ -462,35 +573,31 @@ function decodeAttr(raw: string): string {
 
 function makeElement(
   name: string,
-  names: string[] | undefined,
-  values: string[] | undefined,
+  colon: number,
+  attributes: Record<string, string>,
+  declares: boolean,
+  prefixed: boolean,
   parentScope: Readonly<Record<string, string>>,
   text: string,
   at: number,
 ): XmlElement {
-  const attributes: Record<string, string> = {};
   let scope = parentScope;
-  if (names !== undefined && values !== undefined) {
-    let copied = false;
-    for (let k = 0; k < names.length; k++) {
-      const key = names[k]!;
-      const value = values[k]!;
-      attributes[key] = value;
-      if (key.charCodeAt(0) === 120 /* x */ && (key === 'xmlns' || key.startsWith('xmlns:'))) {
-        const prefix = key === 'xmlns' ? '' : key.slice(6);
-        if (prefix !== '' && value === '') {
-          failAt('XML_MALFORMED', `namespace prefix ${prefix} bound to an empty URI`, text, at);
-        }
-        if (!copied) {
-          scope = { ...parentScope };
-          copied = true;
-        }
-        const writable = scope as Record<string, string>;
-        if (value === '') delete writable[''];
-        else writable[prefix] = value;
+  if (declares) {
+    const writable: Record<string, string> = { ...parentScope };
+    for (const key in attributes) {
+      if (key !== 'xmlns' && !key.startsWith('xmlns:')) continue;
+      const value = attributes[key]!;
+      const prefix = key === 'xmlns' ? '' : key.slice(6);
+      if (prefix !== '' && value === '') {
+        failAt('XML_MALFORMED', `namespace prefix ${prefix} bound to an empty URI`, text, at);
       }
+      if (value === '') delete writable[''];
+      else writable[prefix] = value;
     }
-    for (const key of names) {
+    scope = writable;
+  }
+  if (prefixed) {
+    for (const key in attributes) {
       const c = key.indexOf(':');
       if (c > 0) {
         const p = key.slice(0, c);
@@ -500,9 +607,10 @@ function makeElement(
       }
     }
   }
-  const colon = name.indexOf(':');
-  const prefix = colon < 0 ? '' : name.slice(0, colon);
-  const localName = colon < 0 ? name : name.slice(colon + 1);
+  // colon is an index into the document; the name starts just after the '<' at `at`.
+  const local = colon < 0 ? -1 : colon - at - 1;
+  const prefix = local < 0 ? '' : name.slice(0, local);
+  const localName = local < 0 ? name : name.slice(local + 1);
   let namespaceURI: string | null;
   if (prefix === '') {
     namespaceURI = scope[''] ?? null;
@@ -512,6 +620,29 @@ function makeElement(
     namespaceURI = uri;
   }
   return { type: 'element', name, prefix, localName, namespaceURI, attributes, children: [], namespaces: scope };
+}
+
+/** Length-checked match of `&lt;` `&gt;` `&amp;` `&quot;` `&apos;` at p; the index after the `;`, or 0. */
+function predefinedEntityEnd(t: string, p: number, to: number): number {
+  const c1 = t.charCodeAt(p + 1);
+  const c2 = t.charCodeAt(p + 2);
+  if ((c1 === 108 /* l */ || c1 === 103) /* g */ && c2 === 116 /* t */ && t.charCodeAt(p + 3) === 59) {
+    return p + 4 <= to ? p + 4 : 0;
+  }
+  if (c1 === 97 /* a */) {
+    if (c2 === 109 && t.charCodeAt(p + 3) === 112 && t.charCodeAt(p + 4) === 59) return p + 5 <= to ? p + 5 : 0;
+    if (c2 === 112 && t.startsWith('os;', p + 3)) return p + 6 <= to ? p + 6 : 0;
+    return 0;
+  }
+  if (c1 === 113 /* q */ && c2 === 117 && t.startsWith('ot;', p + 3)) return p + 6 <= to ? p + 6 : 0;
+  return 0;
+}
+
+function predefinedEntityChar(c1: number, c2: number): string {
+  if (c1 === 108) return '<';
+  if (c1 === 103) return '>';
+  if (c1 === 113) return '"';
+  return c2 === 109 ? '&' : "'";
 }
 
 function failAt(code: XmlErrorCode, message: string, text: string, at: number): never {

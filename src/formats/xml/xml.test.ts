@@ -182,6 +182,19 @@ q">x &lt; y &amp;lt; &#x4e2d;<![CDATA[<raw>&amp;</raw>]]><value xsi:type="INT"/>
     ]);
   });
 
+  it('normalises literal line ends before decoding references, so character references survive', () => {
+    const root = parseXmlSafe('<r x="a\r\nb&#13;&#9;c&amp;\td">p\r\nq &lt;\rr&#13;s&#xD;&#10;t<e/>\r\n</r>').root;
+    expect(root.attributes.x).toBe('a b\r\tc& d');
+    expect(root.children[0]).toEqual({ type: 'text', value: 'p\nq <\nr\rs\r\nt' });
+    expect(root.children[2]).toEqual({ type: 'text', value: '\n' });
+  });
+
+  it("skips '&' in comments, PIs and CDATA before checking a later text's references", () => {
+    const root = parseXmlSafe('<r><!-- a & b --><?pi & ?><![CDATA[&]]><a>x &amp; y</a></r>').root;
+    expect(textContent(descend(root, 'a')!)).toBe('x & y');
+    expect(() => parseXmlSafe('<r><!-- & --><a>x & y</a></r>')).toThrow(/unescaped '&'/);
+  });
+
   it('serialises a subtree with the namespace bindings it needs', () => {
     const msg = descend(doc.root, 'Body', 'msg');
     if (!msg) throw new Error('missing msg');
