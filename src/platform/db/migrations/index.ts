@@ -8,6 +8,7 @@ import * as engineMonitoringIndexes from './2026-11-25-004-engine-monitoring-ind
 import * as inboundEndpoints from './2026-11-26-005-inbound-endpoints.js';
 import * as partialMessageIndexes from './2026-11-26-006-partial-message-indexes.js';
 import * as cdr from './2026-11-26-007-cdr.js';
+import * as dropDeliveriesFinished from './2026-11-26-008-drop-deliveries-finished.js';
 
 export interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -21,4 +22,5 @@ export const migrations: Record<string, DialectMigration> = {
   '2026-11-26-005-inbound-endpoints': inboundEndpoints,
   '2026-11-26-006-partial-message-indexes': partialMessageIndexes,
   '2026-11-26-007-cdr': cdr,
+  '2026-11-26-008-drop-deliveries-finished': dropDeliveriesFinished,
 };
