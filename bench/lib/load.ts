@@ -1,5 +1,7 @@
-// Load generation with autocannon, and the few numbers we report from it.
+// Load generation — autocannon for "as fast as it goes", an open-loop generator of our own for a steady rate — and the
+// few numbers we report from them.
 import autocannon from 'autocannon';
+import { Pool } from 'undici';
 
 export interface LoadResult {
   requests: number;
@@ -21,8 +23,6 @@ export async function load(options: {
   makeBody?: () => string;
   headers?: Record<string, string>;
   method?: 'POST' | 'GET';
-  /** Requests per second for the whole run (steady rate); unset = as fast as possible. */
-  overallRate?: number;
   pipelining?: number;
 }): Promise<LoadResult> {
   const result = await autocannon({
@@ -42,7 +42,6 @@ export async function load(options: {
           ],
         }
       : {}),
-    ...(options.overallRate ? { overallRate: options.overallRate } : {}),
   });
   const ok = result['2xx'];
   return {
@@ -54,6 +53,81 @@ export async function load(options: {
     perSecond: ok / options.durationSeconds,
     p50: result.latency.p50,
     p99: result.latency.p99,
+  };
+}
+
+/**
+ * A steady rate, as a hospital's systems produce it: request i is due at start + i/rate, whatever happened to the
+ * earlier ones (open loop), on up to `connections` keep-alive connections. Latency is measured from the moment the
+ * request was due, not from when it could be sent, so a stall shows in the figures instead of hiding as requests not
+ * made (the "coordinated omission" of closed-loop tools).
+ *
+ * Why not autocannon's `overallRate`: it lets each connection send its whole quota for the second back to back as
+ * soon as the second starts, then waits for the next one — 500 msg/s arrives as a burst of 500 in the first tenth of
+ * every second, which measures a burst, not a steady rate.
+ */
+export async function steadyLoad(options: {
+  url: string;
+  rate: number;
+  durationSeconds: number;
+  connections: number;
+  makeBody: () => string;
+  headers?: Record<string, string>;
+}): Promise<LoadResult> {
+  const target = new URL(options.url);
+  const pool = new Pool(target.origin, { connections: options.connections, pipelining: 1 });
+  const total = Math.round(options.rate * options.durationSeconds);
+  const latencies: number[] = [];
+  let ok = 0;
+  let errors = 0;
+  let non2xx = 0;
+  const inFlight = new Set<Promise<void>>();
+  const send = (dueAt: number) => {
+    const request = pool
+      .request({
+        path: target.pathname + target.search,
+        method: 'POST',
+        headers: options.headers ?? {},
+        body: options.makeBody(),
+      })
+      .then(async (res) => {
+        await res.body.dump();
+        latencies.push(performance.now() - dueAt);
+        if (res.statusCode >= 200 && res.statusCode < 300) ok++;
+        else non2xx++;
+      })
+      .catch(() => {
+        errors++;
+      })
+      .finally(() => inFlight.delete(request));
+    inFlight.add(request);
+  };
+  const start = performance.now();
+  const interval = 1000 / options.rate;
+  let sent = 0;
+  await new Promise<void>((resolve) => {
+    const tick = () => {
+      const now = performance.now();
+      while (sent < total && start + sent * interval <= now) send(start + interval * sent++);
+      if (sent >= total) return resolve();
+      setTimeout(tick, Math.max(0, start + sent * interval - performance.now()));
+    };
+    tick();
+  });
+  await Promise.all(inFlight);
+  await pool.close();
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    Math.round((latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN) * 10) / 10;
+  return {
+    requests: total,
+    ok,
+    errors,
+    non2xx,
+    seconds: options.durationSeconds,
+    perSecond: ok / options.durationSeconds,
+    p50: at(0.5),
+    p99: at(0.99),
   };
 }
 
