@@ -195,7 +195,10 @@ async function runAgainst(
       e2eDetail,
     };
     if (withSteady) {
-      // Open loop, evenly spaced, latency from each request's due time (see steadyLoad).
+      // Open loop, evenly spaced, latency from each request's due time (see steadyLoad). The rate runs for a few
+      // seconds before the measured window, so the window sees the steady state rather than the hand-over from the
+      // end-to-end burst (its WAL still being checkpointed, the dispatcher winding down).
+      await steadyLoad({ url, rate: 500, connections: 16, durationSeconds: 3, makeBody, headers });
       const steady = await steadyLoad({ url, rate: 500, connections: 16, durationSeconds: seconds, makeBody, headers });
       console.log(
         `steady 500 msg/s, evenly spaced (2 subscribers): p50 ${steady.p50} ms, p99 ${steady.p99} ms, ` +
