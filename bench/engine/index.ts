@@ -6,7 +6,7 @@
 //   5. peak RSS of the Hutong process through 2–4
 //   6. search by patient id over 1,000,000 stored messages (p95)        (skipped with --quick)
 //   7. 2–3 again on PostgreSQL                                           (when PostgreSQL answers)
-// Options: --quick (shorter runs, no 1M search), --seconds N, --no-pg.
+// Options: --quick (shorter runs, no 1M search), --seconds N, --no-pg, --pg-only (only the PostgreSQL run).
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -308,6 +308,12 @@ async function pgReachable(): Promise<boolean> {
 }
 
 export async function run(): Promise<void> {
+  if (args.includes('--pg-only')) {
+    const postgres = await runPostgres();
+    console.log('\nsummary (target → measured):');
+    console.log(postgres ? postgresSummary(postgres) : '  PostgreSQL: not run (unreachable)');
+    return;
+  }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hutong-bench-'));
   const ceilingServer = await startCeiling();
   let sqlite: RunFigures;
@@ -330,21 +336,7 @@ export async function run(): Promise<void> {
       `search by patient id over 1,000,000 messages: p50 ${fmt(search.p50, 1)} ms, p95 ${fmt(search.p95, 1)} ms (${search.rows} rows returned in 200 searches)`,
     );
 
-  let postgres: RunFigures | undefined;
-  if (!args.includes('--no-pg') && (await pgReachable())) {
-    const url = new URL(PG_URL);
-    url.pathname = '/hutong_bench';
-    const pgDir = mkdtempSync(path.join(os.tmpdir(), 'hutong-bench-pg-'));
-    try {
-      postgres = await runAgainst(
-        'Hutong on PostgreSQL (synchronous_commit=on)',
-        { HUTONG_DATABASE_URL: url.toString(), HUTONG_DATA_DIR: pgDir },
-        false,
-      );
-    } finally {
-      rmSync(pgDir, { recursive: true, force: true });
-    }
-  }
+  const postgres = args.includes('--no-pg') ? undefined : await runPostgres();
 
   const check = (ok: boolean) => (ok ? 'met' : 'NOT MET');
   console.log('\nsummary (target → measured):');
@@ -361,11 +353,30 @@ export async function run(): Promise<void> {
   if (search)
     console.log(`  search by patient id over 1M, p95 ≤ 50 ms → ${fmt(search.p95, 1)} ms  [${check(search.p95 <= 50)}]`);
   console.log(`  peak RSS ≤ 300 MB → ${fmt(sqlite.peakRss ?? NaN)} MiB  [${check((sqlite.peakRss ?? 999) <= 300)}]`);
-  if (postgres) {
-    console.log(
-      `  PostgreSQL: durable ingest ${fmt(postgres.ingest)} msg/s; end to end ≥ 1,000 msg/s → ${fmt(postgres.e2e)} msg/s, ${postgres.e2eExactlyOnce ? 'exactly once' : 'NOT exactly once'}  [${check(postgres.e2e >= 1000 && postgres.e2eExactlyOnce)}]`,
+  console.log(postgres ? postgresSummary(postgres) : '  PostgreSQL: not run (unreachable or --no-pg)');
+}
+
+/** The same run on PostgreSQL (a fresh database hutong_bench), or undefined when the server cannot be reached. */
+async function runPostgres(): Promise<RunFigures | undefined> {
+  if (!(await pgReachable())) return undefined;
+  const url = new URL(PG_URL);
+  url.pathname = '/hutong_bench';
+  const pgDir = mkdtempSync(path.join(os.tmpdir(), 'hutong-bench-pg-'));
+  try {
+    return await runAgainst(
+      'Hutong on PostgreSQL (synchronous_commit=on)',
+      { HUTONG_DATABASE_URL: url.toString(), HUTONG_DATA_DIR: pgDir },
+      false,
     );
-  } else {
-    console.log('  PostgreSQL: not run (unreachable or --no-pg)');
+  } finally {
+    rmSync(pgDir, { recursive: true, force: true });
   }
+}
+
+function postgresSummary(postgres: RunFigures): string {
+  const met = postgres.e2e >= 1000 && postgres.e2eExactlyOnce;
+  return (
+    `  PostgreSQL: durable ingest ${fmt(postgres.ingest)} msg/s; end to end ≥ 1,000 msg/s → ${fmt(postgres.e2e)} msg/s, ` +
+    `${postgres.e2eExactlyOnce ? 'exactly once' : 'NOT exactly once'}  [${met ? 'met' : 'NOT MET'}]`
+  );
 }

@@ -126,6 +126,9 @@ export class GroupCommitWriter {
         // Let the event loop read whatever requests have arrived before taking a batch: a write started at once for
         // the first request would commit (and block on fsync) alone, and group commit would never form groups.
         await new Promise<void>((resolve) => setImmediate(resolve));
+        // While the previous batch's fsync runs, a commit made now would only join the next fsync: waiting for it
+        // costs no durable job any time, and whatever arrives meanwhile shares this batch's commit.
+        await lane.lastDurable;
         if (lane.queue.length === 0) break;
         const batch = lane.queue.splice(0, this.maxBatch);
         this.stats.batches++;

@@ -98,6 +98,7 @@ export async function writeOutcomes(
   trx: EngineTransaction,
   outcomes: DeliveryOutcome[],
 ): Promise<boolean[]> {
+  if (db.dialect === 'postgres') return writeOutcomesPostgres(trx, outcomes);
   await db.insertMany(
     trx,
     'attempts',
@@ -170,6 +171,83 @@ export async function writeOutcomes(
     db.dialect,
   );
   return outcomes.map((o) => applied.has(o.deliveryId));
+}
+
+/**
+ * The same as writeOutcomes, in two statements whatever the batch holds — on PostgreSQL each statement is a round trip,
+ * and the dispatcher's event loop, not the server, sets the pace. First the messages to settle are locked (see
+ * settleMessages: this statement's snapshot must see another lane's committed outcomes of the same messages). Then
+ * one statement of data-modifying CTEs inserts the attempts, updates every delivery, and settles the messages from
+ * their deliveries: the updated rows as this statement left them (RETURNING), the others as committed.
+ */
+async function writeOutcomesPostgres(trx: EngineTransaction, outcomes: DeliveryOutcome[]): Promise<boolean[]> {
+  const settle = [
+    ...new Set(outcomes.filter((o) => o.result !== 'retry' && o.result !== 'released').map((o) => o.messageId)),
+  ].sort();
+  if (settle.length > 0) {
+    await sql`select id from messages where id = any(${settle}::text[]) order by id for update`.execute(trx);
+  }
+  const attempts = outcomes.flatMap((o) => (o.attempt ? [o.attempt] : []));
+  // One outcome per delivery (a second one for the same delivery in the same batch would find its lease gone).
+  const chosen = new Map<string, DeliveryOutcome>();
+  const updates: Record<string, unknown>[] = [];
+  for (const o of outcomes) {
+    if (chosen.has(o.deliveryId)) continue;
+    chosen.set(o.deliveryId, o);
+    const delivered = o.result === 'delivered';
+    const closed = delivered || o.result === 'dead' || o.result === 'cancelled';
+    updates.push({
+      id: o.deliveryId,
+      owner: o.owner,
+      status: o.result === 'released' ? (o.attempts > 0 ? 'retry' : 'pending') : o.result,
+      open: closed ? 0 : 1,
+      // null: keep the row's own value (+1 for the attempt that delivered it).
+      attempts: delivered ? null : o.attempts,
+      next_attempt_at: delivered ? null : (o.nextAttemptAt ?? o.at),
+      last_error: delivered ? null : (o.error ?? null),
+      finished_at: closed ? o.at : null,
+    });
+  }
+  const { rows } = await sql<{ id: string }>`
+    with att as (
+      insert into attempts (delivery_id, message_id, n, started_at, duration_ms, outcome, status_code,
+                            response_excerpt, error)
+      select delivery_id, message_id, n, started_at, duration_ms, outcome, status_code, response_excerpt, error
+      from jsonb_to_recordset(${JSON.stringify(attempts)}::jsonb) as a(delivery_id text, message_id text, n integer,
+        started_at timestamptz, duration_ms integer, outcome text, status_code text, response_excerpt text, error text)
+    ),
+    upd as (
+      update deliveries d
+      set status = u.status, open = u.open, attempts = coalesce(u.attempts, d.attempts + 1), lease_owner = null,
+          lease_until = null, next_attempt_at = coalesce(u.next_attempt_at, d.next_attempt_at),
+          last_error = u.last_error, finished_at = u.finished_at
+      from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) as u(id text, owner text, status text,
+        open smallint, attempts integer, next_attempt_at timestamptz, last_error text, finished_at timestamptz)
+      -- A worker whose lease expired and was taken over must not overwrite the new holder's work.
+      where d.id = u.id and d.open = 1 and d.lease_owner = u.owner
+      returning d.id, d.message_id, d.status, d.open, d.parent_id
+    ),
+    mine as (select id, message_id, status, open, parent_id from upd where message_id = any(${settle}::text[])),
+    every_delivery as (
+      select id, message_id, status, open, parent_id from deliveries
+      where message_id = any(${settle}::text[]) and id not in (select id from mine)
+      union all
+      select id, message_id, status, open, parent_id from mine
+    ),
+    verdict as (
+      -- A dead delivery that was resent (another delivery names it as parent) no longer makes the message failed.
+      select message_id, bool_or(open = 1) as still_open,
+             bool_or(status = 'dead' and id not in (
+               select parent_id from every_delivery where parent_id is not null)) as failed
+      from every_delivery group by message_id
+    ),
+    settled as (
+      update messages m set status = case when v.failed then 'failed' else 'delivered' end
+      from verdict v where m.id = v.message_id and not v.still_open
+    )
+    select id from upd`.execute(trx);
+  const applied = new Set(rows.map((r) => r.id));
+  return outcomes.map((o) => chosen.get(o.deliveryId) === o && applied.has(o.deliveryId));
 }
 
 /**

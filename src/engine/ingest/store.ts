@@ -106,8 +106,35 @@ export async function writeIngestBatch(
     deliveries.push(...w.deliveries);
     attempts.push(...w.attempts);
   }
-  await db.insertMany(trx, 'messages', messages);
-  await db.insertMany(trx, 'deliveries', deliveries);
+  await insertMessages(db, trx, messages, deliveries);
   await db.insertMany(trx, 'attempts', attempts);
   return results;
+}
+
+/** Parameters PostgreSQL takes in one statement (65,535), with room to spare. */
+const PG_MAX_PARAMETERS = 30_000;
+
+/**
+ * The messages and their deliveries. On PostgreSQL, where each statement is a round trip, both go in one statement
+ * (the messages in a data-modifying CTE) when the batch fits in one; SQLite inserts row by row with cached statements.
+ */
+async function insertMessages(
+  db: Database,
+  trx: EngineTransaction,
+  messages: Insertable<MessagesTable>[],
+  deliveries: Insertable<DeliveriesTable>[],
+): Promise<void> {
+  const parameters =
+    messages.length * Object.keys(messages[0] ?? {}).length +
+    deliveries.length * Object.keys(deliveries[0] ?? {}).length;
+  if (db.dialect === 'postgres' && messages.length > 0 && deliveries.length > 0 && parameters <= PG_MAX_PARAMETERS) {
+    await trx
+      .with('new_messages', (q) => q.insertInto('messages').values(messages))
+      .insertInto('deliveries')
+      .values(deliveries)
+      .execute();
+    return;
+  }
+  await db.insertMany(trx, 'messages', messages);
+  await db.insertMany(trx, 'deliveries', deliveries);
 }

@@ -273,16 +273,30 @@ function openPostgres(
   durability: 'fsync' | 'process',
 ): Database {
   if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: poolSize,
-    types: { getTypeParser: pgTypeParser as typeof pg.types.getTypeParser },
-    // synchronous_commit=on: a commit is flushed to the WAL on disk before we acknowledge anything.
-    options: `-c TimeZone=UTC -c synchronous_commit=${durability === 'fsync' ? 'on' : 'off'}${schema ? ` -c search_path=${schema}` : ''}`,
+  const newPool = (max: number, synchronousCommit: boolean) => {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max,
+      types: { getTypeParser: pgTypeParser as typeof pg.types.getTypeParser },
+      options: `-c TimeZone=UTC -c synchronous_commit=${synchronousCommit ? 'on' : 'off'}${schema ? ` -c search_path=${schema}` : ''}`,
+    });
+    // A pool error (e.g. the server restarted) must not crash the process; the next query reconnects.
+    pool.on('error', () => undefined);
+    return pool;
+  };
+  // synchronous_commit=on: a commit is flushed to the WAL on disk before we acknowledge anything.
+  const kysely = new Kysely<PlatformTables>({
+    dialect: new PostgresDialect({ pool: newPool(poolSize, durability === 'fsync') }),
   });
-  // A pool error (e.g. the server restarted) must not crash the process; the next query reconnects.
-  pool.on('error', () => undefined);
-  const kysely = new Kysely<PlatformTables>({ dialect: new PostgresDialect({ pool }) });
+  // Transactions that need not wait for the WAL flush (`durable: false`: the dispatcher's claims and outcomes) run on
+  // a small pool of their own whose sessions commit with synchronous_commit=off, rather than paying a round trip for
+  // `set local synchronous_commit = off` in every one of them.
+  const asyncKysely =
+    durability === 'fsync'
+      ? new Kysely<PlatformTables>({
+          dialect: new PostgresDialect({ pool: newPool(Math.max(2, Math.ceil(poolSize / 4)), false) }),
+        })
+      : kysely;
   const notifier = pgNotifier({ url, schema, executor: kysely });
   return {
     kysely,
@@ -302,10 +316,7 @@ function openPostgres(
     transaction: (fn) => kysely.transaction().execute(fn),
     // synchronous_commit=on: the commit is durable when it returns.
     transactionPipelined: async (fn, options) => ({
-      result: await kysely.transaction().execute(async (trx) => {
-        if (options?.durable === false) await sql`set local synchronous_commit = off`.execute(trx);
-        return fn(trx);
-      }),
+      result: await (options?.durable === false ? asyncKysely : kysely).transaction().execute(fn),
       durable: Promise.resolve(),
     }),
     ping: async () => {
@@ -314,6 +325,7 @@ function openPostgres(
     notifier,
     close: async () => {
       await notifier.close();
+      if (asyncKysely !== kysely) await asyncKysely.destroy();
       await kysely.destroy();
     },
   };
