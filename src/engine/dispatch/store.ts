@@ -223,8 +223,10 @@ async function writeOutcomesPostgres(trx: EngineTransaction, outcomes: DeliveryO
           last_error = u.last_error, finished_at = u.finished_at
       from jsonb_to_recordset(${JSON.stringify(updates)}::jsonb) as u(id text, owner text, status text,
         open smallint, attempts integer, next_attempt_at timestamptz, last_error text, finished_at timestamptz)
-      -- A worker whose lease expired and was taken over must not overwrite the new holder's work.
-      where d.id = u.id and d.open = 1 and d.lease_owner = u.owner
+      -- A worker whose lease expired and was taken over must not overwrite the new holder's work. "open + 0": the
+      -- deliveries are found by primary key; written as "open = 1" the planner prefers the partial indexes on open,
+      -- which under a steady load hold thousands of dead entries until vacuum (measured: 2.1 ms against 0.5 ms).
+      where d.id = u.id and d.open + 0 = 1 and d.lease_owner = u.owner
       returning d.id, d.message_id, d.status, d.open, d.parent_id
     ),
     mine as (select id, message_id, status, open, parent_id from upd where message_id = any(${settle}::text[])),
