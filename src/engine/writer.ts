@@ -3,8 +3,8 @@
 // is written in the next single transaction, so concurrent requests share one fsync. Each kind of job is written with
 // one multi-row statement per batch. Callers are answered only after the commit.
 //
-// Lanes: SQLite has one connection, so there is one lane and batches follow each other (the next one is written while
-// the previous one is being fsynced). PostgreSQL commits concurrent transactions with one WAL flush, so there the
+// Lanes: SQLite has one connection, so there is one lane and batches follow each other (the next one is committed
+// once the previous one's fsync is done, or after 5 ms if the disk is slow). PostgreSQL commits concurrent transactions with one WAL flush, so there the
 // writer runs several ingest lanes side by side, plus lanes of their own for the dispatcher's claims and outcomes,
 // which then never wait behind a message's fsync. Jobs carrying a key (a sender's message id, for duplicate
 // suppression; a subscription, for its claims and outcomes) always go to the same lane, so a later job is written only
@@ -127,8 +127,9 @@ export class GroupCommitWriter {
         // the first request would commit (and block on fsync) alone, and group commit would never form groups.
         await new Promise<void>((resolve) => setImmediate(resolve));
         // While the previous batch's fsync runs, a commit made now would only join the next fsync: waiting for it
-        // costs no durable job any time, and whatever arrives meanwhile shares this batch's commit.
-        await lane.lastDurable;
+        // costs no durable job any time, and whatever arrives meanwhile shares this batch's commit. The wait is
+        // bounded, so a disk that stalls on one flush does not hold up claims and outcomes (which need no fsync).
+        if (lane.syncing > 0) await settledOrAfter(lane.lastDurable, MAX_SYNC_WAIT_MS);
         if (lane.queue.length === 0) break;
         const batch = lane.queue.splice(0, this.maxBatch);
         this.stats.batches++;
@@ -140,12 +141,14 @@ export class GroupCommitWriter {
             (trx) => this.writeBatch(trx as EngineTransaction, batch),
             { durable: anyDurable },
           );
-          // Answer once the commit is on disk; meanwhile the next batch is already being written.
+          // Answer once the commit is on disk.
           const before = lane.lastDurable;
-          lane.lastDurable = durable.then(
-            () => before,
-            () => before,
-          );
+          lane.syncing++;
+          const synced = () => {
+            lane.syncing--;
+            return before;
+          };
+          lane.lastDurable = durable.then(synced, synced);
           for (const [i, job] of batch.entries()) if (!job.durable) job.resolve(results[i]);
           durable.then(
             () => {
@@ -195,4 +198,21 @@ class Lane {
   queue: Job[] = [];
   running: Promise<void> | undefined;
   lastDurable: Promise<unknown> = Promise.resolve();
+  /** Committed batches whose fsync has not finished yet. */
+  syncing = 0;
+}
+
+/** Longest a batch waits for the previous batch's fsync before committing anyway. */
+const MAX_SYNC_WAIT_MS = 5;
+
+/** Resolves when `promise` settles or after `ms`, whichever comes first. */
+function settledOrAfter(promise: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    promise.then(done, done);
+  });
 }
