@@ -93,17 +93,34 @@ export function outcomeHandler(db: Database) {
   return (trx: EngineTransaction, outcomes: DeliveryOutcome[]) => writeOutcomes(db, trx, outcomes);
 }
 
+/**
+ * Records a batch of outcomes; returns, for each, whether it was applied. Every attempt is recorded. A delivery's
+ * outcome is applied only while the outcome's owner still holds its lease, and only the first outcome for a delivery
+ * in a batch counts (e.g. a release racing the end of a send at shutdown): after it the lease is gone.
+ */
 export async function writeOutcomes(
   db: Database,
   trx: EngineTransaction,
   outcomes: DeliveryOutcome[],
 ): Promise<boolean[]> {
-  if (db.dialect === 'postgres') return writeOutcomesPostgres(trx, outcomes);
-  await db.insertMany(
-    trx,
-    'attempts',
-    outcomes.flatMap((o) => (o.attempt ? [o.attempt] : [])),
-  );
+  const first = new Map<string, DeliveryOutcome>();
+  for (const o of outcomes) if (!first.has(o.deliveryId)) first.set(o.deliveryId, o);
+  const attempts = outcomes.flatMap((o) => (o.attempt ? [o.attempt] : []));
+  const applied =
+    db.dialect === 'postgres'
+      ? await writeOutcomesPostgres(trx, [...first.values()], attempts)
+      : await writeOutcomesSqlite(db, trx, [...first.values()], attempts);
+  return outcomes.map((o) => first.get(o.deliveryId) === o && applied.has(o.deliveryId));
+}
+
+/** One statement per kind: the attempts, the delivered deliveries (per lease owner), each other outcome, settling. */
+async function writeOutcomesSqlite(
+  db: Database,
+  trx: EngineTransaction,
+  outcomes: DeliveryOutcome[],
+  attempts: Insertable<AttemptsTable>[],
+): Promise<Set<string>> {
+  await db.insertMany(trx, 'attempts', attempts);
 
   const applied = new Set<string>();
   // All deliveries that succeeded in this batch: one statement per lease owner (normally one).
@@ -170,30 +187,29 @@ export async function writeOutcomes(
     outcomes.filter((o) => o.result !== 'retry' && o.result !== 'released').map((o) => o.messageId),
     db.dialect,
   );
-  return outcomes.map((o) => applied.has(o.deliveryId));
+  return applied;
 }
 
 /**
- * The same as writeOutcomes, in two statements whatever the batch holds — on PostgreSQL each statement is a round trip,
+ * The same as writeOutcomesSqlite, in two statements whatever the batch holds — on PostgreSQL each statement is a round trip,
  * and the dispatcher's event loop, not the server, sets the pace. First the messages to settle are locked (see
  * settleMessages: this statement's snapshot must see another lane's committed outcomes of the same messages). Then
  * one statement of data-modifying CTEs inserts the attempts, updates every delivery, and settles the messages from
  * their deliveries: the updated rows as this statement left them (RETURNING), the others as committed.
  */
-async function writeOutcomesPostgres(trx: EngineTransaction, outcomes: DeliveryOutcome[]): Promise<boolean[]> {
+async function writeOutcomesPostgres(
+  trx: EngineTransaction,
+  outcomes: DeliveryOutcome[],
+  attempts: Insertable<AttemptsTable>[],
+): Promise<Set<string>> {
   const settle = [
     ...new Set(outcomes.filter((o) => o.result !== 'retry' && o.result !== 'released').map((o) => o.messageId)),
   ].sort();
   if (settle.length > 0) {
     await sql`select id from messages where id = any(${settle}::text[]) order by id for update`.execute(trx);
   }
-  const attempts = outcomes.flatMap((o) => (o.attempt ? [o.attempt] : []));
-  // One outcome per delivery (a second one for the same delivery in the same batch would find its lease gone).
-  const chosen = new Map<string, DeliveryOutcome>();
   const updates: Record<string, unknown>[] = [];
   for (const o of outcomes) {
-    if (chosen.has(o.deliveryId)) continue;
-    chosen.set(o.deliveryId, o);
     const delivered = o.result === 'delivered';
     const closed = delivered || o.result === 'dead' || o.result === 'cancelled';
     updates.push({
@@ -248,8 +264,7 @@ async function writeOutcomesPostgres(trx: EngineTransaction, outcomes: DeliveryO
       from verdict v where m.id = v.message_id and not v.still_open
     )
     select id from upd`.execute(trx);
-  const applied = new Set(rows.map((r) => r.id));
-  return outcomes.map((o) => chosen.get(o.deliveryId) === o && applied.has(o.deliveryId));
+  return new Set(rows.map((r) => r.id));
 }
 
 /**
