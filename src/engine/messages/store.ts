@@ -228,11 +228,14 @@ export function deliveriesOf(k: Reader, messageId: string) {
     .execute();
 }
 
+/** Every attempt of the message's deliveries, found through them (by delivery id: attempts_delivery). */
 export function attemptsOf(k: Reader, messageId: string) {
   return k
     .selectFrom('attempts')
     .selectAll()
-    .where('message_id', '=', messageId)
+    .where('delivery_id', 'in', (q) =>
+      q.selectFrom('deliveries').select('deliveries.id').where('deliveries.message_id', '=', messageId),
+    )
     .orderBy('delivery_id')
     .orderBy('n')
     .execute();

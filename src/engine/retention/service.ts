@@ -175,7 +175,13 @@ export class RetentionService {
       }
       if (ids.length > 0) {
         const deleted = await this.writer.run(async (trx) => {
-          const attempts = await trx.deleteFrom('attempts').where('message_id', 'in', ids).executeTakeFirst();
+          // Through the deliveries, by attempts_delivery (attempts have no index of their own on message_id).
+          const attempts = await trx
+            .deleteFrom('attempts')
+            .where('delivery_id', 'in', (q) =>
+              q.selectFrom('deliveries').select('deliveries.id').where('deliveries.message_id', 'in', ids),
+            )
+            .executeTakeFirst();
           const deliveries = await trx.deleteFrom('deliveries').where('message_id', 'in', ids).executeTakeFirst();
           const messages = await trx.deleteFrom('messages').where('id', 'in', ids).executeTakeFirst();
           return {

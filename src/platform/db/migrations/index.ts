@@ -9,6 +9,7 @@ import * as inboundEndpoints from './2026-11-26-005-inbound-endpoints.js';
 import * as partialMessageIndexes from './2026-11-26-006-partial-message-indexes.js';
 import * as cdr from './2026-11-26-007-cdr.js';
 import * as dropDeliveriesFinished from './2026-11-26-008-drop-deliveries-finished.js';
+import * as dropAttemptsMessage from './2026-11-26-009-drop-attempts-message.js';
 
 export interface DialectMigration {
   up(db: Kysely<unknown>, dialect: DialectName): Promise<void>;
@@ -23,4 +24,5 @@ export const migrations: Record<string, DialectMigration> = {
   '2026-11-26-006-partial-message-indexes': partialMessageIndexes,
   '2026-11-26-007-cdr': cdr,
   '2026-11-26-008-drop-deliveries-finished': dropDeliveriesFinished,
+  '2026-11-26-009-drop-attempts-message': dropAttemptsMessage,
 };
