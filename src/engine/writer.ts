@@ -4,9 +4,9 @@
 // one multi-row statement per batch. Callers are answered only after the commit.
 //
 // Lanes: SQLite has one connection, so there is one lane and batches follow each other (the next one is committed
-// once the previous one's fsync is done, or after 5 ms if the disk is slow). PostgreSQL commits concurrent transactions with one WAL flush, so there the
-// writer runs several ingest lanes side by side, plus lanes of their own for the dispatcher's claims and outcomes,
-// which then never wait behind a message's fsync. Jobs carrying a key (a sender's message id, for duplicate
+// once the previous one's fsync is done, or after 5 ms if the disk is slow). PostgreSQL commits concurrent
+// transactions with one WAL flush, so there the writer runs several ingest lanes side by side, plus lanes of their
+// own for the dispatcher's claims and outcomes, which then never wait behind a message's fsync. Jobs carrying a key (a sender's message id, for duplicate
 // suppression; a subscription, for its claims and outcomes) always go to the same lane, so a later job is written only
 // after the earlier one has committed.
 import type { Transaction } from 'kysely';
