@@ -6,9 +6,9 @@
 // Lanes: SQLite has one connection, so there is one lane and batches follow each other (the next one is committed
 // once the previous one's fsync is done, or after 5 ms if the disk is slow). PostgreSQL commits concurrent
 // transactions with one WAL flush, so there the writer runs several ingest lanes side by side, plus lanes of their
-// own for the dispatcher's claims and outcomes, which then never wait behind a message's fsync. Jobs carrying a key (a sender's message id, for duplicate
-// suppression; a subscription, for its claims and outcomes) always go to the same lane, so a later job is written only
-// after the earlier one has committed.
+// own for the dispatcher's claims and outcomes, which then never wait behind a message's fsync. Jobs carrying a key
+// (a sender's message id, for duplicate suppression; a subscription, for its claims and outcomes) always go to the
+// same lane, so a later job is written only after the earlier one has committed.
 import type { Transaction } from 'kysely';
 import type { Database, PlatformTables } from '../platform/db/index.js';
 import type { EngineTables } from './tables.js';
