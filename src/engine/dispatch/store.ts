@@ -191,11 +191,11 @@ async function writeOutcomesSqlite(
 }
 
 /**
- * The same as writeOutcomesSqlite, in two statements whatever the batch holds — on PostgreSQL each statement is a round trip,
- * and the dispatcher's event loop, not the server, sets the pace. First the messages to settle are locked (see
- * settleMessages: this statement's snapshot must see another lane's committed outcomes of the same messages). Then
- * one statement of data-modifying CTEs inserts the attempts, updates every delivery, and settles the messages from
- * their deliveries: the updated rows as this statement left them (RETURNING), the others as committed.
+ * The same as writeOutcomesSqlite, in two statements whatever the batch holds: on PostgreSQL each statement is a
+ * round trip, and the dispatcher's event loop, not the server, sets the pace. First the messages to settle are locked
+ * (see settleMessages: the next statement's snapshot must see another lane's committed outcomes of the same
+ * messages). Then one statement of data-modifying CTEs inserts the attempts, updates every delivery, and settles the
+ * messages from their deliveries: the updated rows as this statement left them (RETURNING), the others as committed.
  */
 async function writeOutcomesPostgres(
   trx: EngineTransaction,
