@@ -10,7 +10,7 @@ import { newId } from '../platform/ids/index.js';
 import type { Metrics } from '../platform/metrics/index.js';
 import { AdapterRegistry } from './adapters/index.js';
 import { createCluster } from './cluster.js';
-import { hipSoapRoutes } from './adapters/inbound/soap/index.js';
+import { defaultXmlWorkers, HipReaders, hipSoapRoutes } from './adapters/inbound/soap/index.js';
 import { EngineConfigCache } from './config/cache.js';
 import { ConfigChanges } from './config/changes.js';
 import { configRoutes } from './config/routes.js';
@@ -137,6 +137,8 @@ export function createEngine(options: EngineOptions) {
   const monitoring = new MonitoringService(db, cache, dispatcher);
   const retention = new RetentionService(db, writer, { log });
   const endpoints = createEndpoints({ db, cache, pipeline, config, log, changes });
+  // WebService requests are read (envelope and V3 message) on threads of their own; see readers.ts.
+  const xmlReaders = new HipReaders(config.engine.xmlWorkers ?? defaultXmlWorkers(), log);
 
   // Failed inbound authentication is audited, at most once a minute per address and reason, so a misconfigured
   // sender cannot flood the audit log.
@@ -191,6 +193,7 @@ export function createEngine(options: EngineOptions) {
             record: (id, outcome, error) => endpoints.runtime.record(id, outcome, error),
           },
           bodyLimitBytes: config.http.bodyLimitBytes,
+          readers: xmlReaders,
           onAuthFailure,
         }),
       );
@@ -223,6 +226,7 @@ export function createEngine(options: EngineOptions) {
       await dispatcher.stop();
       await writer.flush();
       await adapters.close();
+      await xmlReaders.close();
     },
   };
 }

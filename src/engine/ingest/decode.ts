@@ -1,6 +1,5 @@
 // Decoding a message body by its model, at ingest: is it well-formed, and what are its index fields (patient id,
 // name, visit, order and application numbers, the sender's own message id). Search uses these columns, never bodies.
-import type { V3Message } from '../../formats/hl7v3/index.js';
 import { HtError } from '../../platform/errors/index.js';
 import type { IndexFieldPaths } from '../config/cache.js';
 
@@ -23,11 +22,12 @@ export interface Decoded {
 }
 
 /**
- * What a protocol endpoint already parsed of the body (the WebService reads the V3 message for its ack), handed on so
- * the topic's decoder does not parse the same text again. Only ever the parse of exactly `body`.
+ * What a protocol endpoint already decoded of the body (the WebService reads the V3 message for its ack), handed on so
+ * the topic's decoder does not parse the same text again. Only ever the decoding of exactly `body`.
  */
 export interface ParsedBody {
-  hl7v3?: V3Message;
+  /** The HL7V3 decoder's result. */
+  hl7v3?: Decoded;
 }
 
 /** A model's decoder; protocol work registers HL7V2, HL7V3 and CDA decoders here. */

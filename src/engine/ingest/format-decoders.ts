@@ -3,7 +3,7 @@
 // name, visit, order and application numbers, the sender's message id — taken from the message itself at ingest.
 import { readCdaHeader } from '../../formats/cda/index.js';
 import { extractIndexFields, parseHl7 } from '../../formats/hl7v2/index.js';
-import { extractV3IndexFields, parseV3 } from '../../formats/hl7v3/index.js';
+import { extractV3IndexFields, parseV3, type V3Message } from '../../formats/hl7v3/index.js';
 import { parseXmlSafe } from '../../formats/xml/index.js';
 import { HtError } from '../../platform/errors/index.js';
 import type { IndexFieldPaths } from '../config/cache.js';
@@ -56,12 +56,18 @@ export function decodeHl7v2(body: string): Decoded {
 }
 
 export function decodeHl7v3(body: string, _paths?: IndexFieldPaths, already?: ParsedBody): Decoded {
-  let parsed = already?.hl7v3;
+  if (already?.hl7v3) return already.hl7v3;
+  let parsed: V3Message;
   try {
-    parsed ??= parseV3(body);
+    parsed = parseV3(body);
   } catch (error) {
     throw invalid('HL7V3', error);
   }
+  return decodeV3Message(parsed);
+}
+
+/** The index fields and warnings of a parsed V3 message (found by OID root, so the same for every topic). */
+export function decodeV3Message(parsed: V3Message): Decoded {
   const f = extractV3IndexFields(parsed);
   const index = emptyIndex();
   index.patientId = first(f.patientIds);

@@ -50,6 +50,14 @@ export const ConfigSchema = Type.Object(
         dedupWindowMinutes: Type.Integer({ default: 1440, minimum: 0, maximum: 60 * 24 * 30 }),
         pollIntervalMs: Type.Integer({ default: 500, minimum: 50, maximum: 60_000 }),
         defaultDomain: Type.String({ default: 'default', pattern: '^[A-Za-z0-9_-]{1,64}$' }),
+        xmlWorkers: Type.Optional(
+          Type.Integer({
+            minimum: 0,
+            maximum: 16,
+            description:
+              'HUTONG_XML_WORKERS: threads that read WebService requests (the SOAP envelope and its HL7 V3 message) off the event loop; default one fewer than the CPU cores, at most 4; 0 = on the event loop',
+          }),
+        ),
       },
       { default: {}, additionalProperties: false },
     ),
@@ -124,6 +132,7 @@ const ENV_MAP: Record<string, { path: string[]; type: 'string' | 'integer' | 'bo
   HUTONG_TRUST_PROXY: { path: ['http', 'trustProxy'], type: 'boolean' },
   HUTONG_DURABILITY: { path: ['storage', 'durability'], type: 'string' },
   HUTONG_DEDUP_WINDOW_MINUTES: { path: ['engine', 'dedupWindowMinutes'], type: 'integer' },
+  HUTONG_XML_WORKERS: { path: ['engine', 'xmlWorkers'], type: 'integer' },
   HUTONG_MLLP_PORT: { path: ['mllp', 'port'], type: 'integer' },
   HUTONG_SERVICE_TOPICS: { path: ['services', 'seedTopics'], type: 'boolean' },
   HUTONG_CDR: { path: ['services', 'cdr'], type: 'boolean' },

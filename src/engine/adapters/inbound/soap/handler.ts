@@ -6,18 +6,10 @@
 //     or disabled, V3 not parseable, validation failure, provider failed) → MCCI_IN000002UV01 with AE (the content
 //     is wrong) or AR (we will not process it), targetMessage = the request's id, the reason in acknowledgementDetail.
 // Unexpected failures become a Receiver fault carrying only the request id; the stack goes to the log.
-import {
-  buildMcciAck,
-  findV3Service,
-  parseV3,
-  V3Error,
-  type V3AckCode,
-  type V3Message,
-} from '../../../../formats/hl7v3/index.js';
+import { buildMcciAck, findV3Service, type V3AckCode } from '../../../../formats/hl7v3/index.js';
 import {
   buildSoapFault,
   buildSoapResponse,
-  parseSoapRequest,
   parseSoapResponse,
   soapContentType,
   SoapError,
@@ -27,11 +19,12 @@ import {
   type SoapRequest,
   type SoapVersion,
 } from '../../../../formats/soap/index.js';
-import { XmlParseError, type XmlErrorCode } from '../../../../formats/xml/index.js';
 import { HtError, pickLang, type ErrorCode, type Lang } from '../../../../platform/errors/index.js';
 import type { EngineConfigCache, SystemConfig } from '../../../config/cache.js';
 import type { IngestPipeline, IngestResult, SyncAnswer } from '../../../ingest/pipeline.js';
 import { authenticateSystem, ipAllowed, LOOPBACK_ONLY } from '../../../ingest/system-auth.js';
+import type { V3Header } from './read.js';
+import { HipReaders } from './readers.js';
 import type { SenderDirectory } from './senders.js';
 import type { ResolvedSoapEndpoint, SoapEndpointResolver } from './settings.js';
 
@@ -72,16 +65,9 @@ export interface HipSoapHandlerDeps {
   resolver: SoapEndpointResolver;
   /** The app's body limit; also the size limit for the XML parsers. */
   bodyLimitBytes: number;
+  /** XML reader threads (readers.ts); absent: requests are read on the event loop. */
+  readers?: HipReaders;
 }
-
-/** XML that is refused as an attack or beyond limits, as opposed to XML that is merely broken. */
-const UNSAFE_XML = new Set<XmlErrorCode>([
-  'XML_DOCTYPE_FORBIDDEN',
-  'XML_ENTITY_FORBIDDEN',
-  'XML_TOO_LARGE',
-  'XML_TOO_DEEP',
-  'XML_TOO_MANY_ATTRIBUTES',
-]);
 
 /** Message-level problems with the content itself (AE); every other HtError from ingest is a rejection (AR). */
 const CONTENT_ERRORS = new Set<ErrorCode>([
@@ -133,7 +119,11 @@ class AckReject extends Error {
 }
 
 export class HipSoapHandler {
-  constructor(private readonly deps: HipSoapHandlerDeps) {}
+  private readonly readers: HipReaders;
+
+  constructor(private readonly deps: HipSoapHandlerDeps) {
+    this.readers = deps.readers ?? new HipReaders(0);
+  }
 
   private domainTopic(domainCode: string, action: string): string | undefined {
     const domain = this.deps.cache.domainByCode(domainCode);
@@ -153,48 +143,34 @@ export class HipSoapHandler {
     }
     const s = endpoint.settings;
 
-    let soap: SoapRequest;
-    try {
-      soap = parseSoapRequest(req.body, req.contentType, {
-        operation: s.operation,
-        namespace: s.namespace,
-        actionParam: s.actionParam,
-        messageParam: s.messageParam,
-        soapActionHeader: req.soapActionHeader,
-        limits: { maxBytes: this.deps.bodyLimitBytes },
-      });
-    } catch (error) {
-      if (!(error instanceof SoapError)) throw error;
-      const xml = error.cause instanceof XmlParseError ? error.cause.code : undefined;
+    const read = await this.readers.read(req.body, req.contentType, {
+      operation: s.operation,
+      namespace: s.namespace,
+      actionParam: s.actionParam,
+      messageParam: s.messageParam,
+      soapActionHeader: req.soapActionHeader,
+      maxBytes: this.deps.bodyLimitBytes,
+    });
+    if (read.kind === 'envelope-invalid') {
       return this.fault(
         endpoint,
-        error.soapVersion,
-        error.faultCode,
-        new HtError('HT_SOAP_REQUEST_INVALID', { reason: error.message }),
-        { lang, detail: xml ?? error.code },
+        read.soapVersion,
+        read.faultCode,
+        new HtError('HT_SOAP_REQUEST_INVALID', { reason: read.message }),
+        { lang, detail: read.detail },
       );
     }
-
-    // The inner message is read once here for the ack (its id, sender and receiver) and the sender's identity. XML
-    // attacks in it are refused like attacks in the envelope; merely broken XML is the content's fault (AE).
-    let v3: V3Message | undefined;
-    let v3Problem: string | undefined;
-    try {
-      v3 = parseV3(soap.message, { limits: { maxBytes: this.deps.bodyLimitBytes } });
-    } catch (error) {
-      if (!(error instanceof V3Error)) throw error;
-      const cause = error.cause instanceof XmlParseError ? error.cause : undefined;
-      if (cause && UNSAFE_XML.has(cause.code)) {
-        return this.fault(
-          endpoint,
-          soap.soapVersion,
-          'Client',
-          new HtError('HT_SOAP_MESSAGE_UNSAFE', { reason: cause.message }),
-          { lang, detail: cause.code },
-        );
-      }
-      v3Problem = error.message;
+    const soap = read.soap;
+    if (read.kind === 'message-unsafe') {
+      return this.fault(
+        endpoint,
+        soap.soapVersion,
+        'Client',
+        new HtError('HT_SOAP_MESSAGE_UNSAFE', { reason: read.message }),
+        { lang, detail: read.code },
+      );
     }
+    const { v3, v3Problem } = read;
 
     try {
       const system = await this.identify(req, endpoint, v3, v3Problem);
@@ -219,7 +195,7 @@ export class HipSoapHandler {
             'soap-endpoint': s.path,
           },
           sourceMessageId: v3?.messageId ? v3.messageId.slice(0, 128) : null,
-          ...(v3 ? { parsed: { hl7v3: v3 } } : {}),
+          ...(read.decoded ? { parsed: { hl7v3: read.decoded } } : {}),
         });
       } catch (error) {
         if (!(error instanceof HtError) || SERVER_ERRORS.has(error.code)) throw error;
@@ -282,7 +258,7 @@ export class HipSoapHandler {
   private async identify(
     req: SoapHttpRequest,
     endpoint: ResolvedSoapEndpoint,
-    v3: V3Message | undefined,
+    v3: V3Header | undefined,
     v3Problem: string | undefined,
   ): Promise<SystemConfig> {
     if (req.authorization) {
@@ -324,7 +300,7 @@ export class HipSoapHandler {
   private ack(
     endpoint: ResolvedSoapEndpoint,
     soap: SoapRequest,
-    v3: V3Message | undefined,
+    v3: V3Header | undefined,
     code: V3AckCode,
     text: string,
   ): SoapHttpAnswer {

@@ -11,6 +11,7 @@ import { HtError, pickLang } from '../../../../platform/errors/index.js';
 import type { EngineConfigCache } from '../../../config/cache.js';
 import type { IngestPipeline } from '../../../ingest/pipeline.js';
 import { HipSoapHandler, type SoapHttpAnswer } from './handler.js';
+import type { HipReaders } from './readers.js';
 import { SenderDirectory } from './senders.js';
 import type { SoapEndpointResolver } from './settings.js';
 
@@ -21,6 +22,8 @@ export interface HipSoapRouteDeps {
   resolver: SoapEndpointResolver;
   /** The app's body limit (config.http.bodyLimitBytes): larger requests get a Fault. */
   bodyLimitBytes: number;
+  /** XML reader threads; absent: requests are read on the event loop. */
+  readers?: HipReaders;
   /** Told when a caller's credentials were refused (the engine audits these). */
   onAuthFailure?(request: FastifyRequest, error: HtError): void;
 }
@@ -39,6 +42,7 @@ export function hipSoapRoutes(app: FastifyInstance, deps: HipSoapRouteDeps): voi
     senders: new SenderDirectory(deps.db, deps.cache),
     resolver: deps.resolver,
     bodyLimitBytes: deps.bodyLimitBytes,
+    ...(deps.readers ? { readers: deps.readers } : {}),
   });
 
   // Raw bytes: the envelope's own XML declaration decides the encoding (some senders still use GBK).
