@@ -1,5 +1,7 @@
 // The same-run ceiling for durable ingest: a bare Fastify route doing one SQLite insert per request, without fsync
 // (synchronous=OFF) and without any of Hutong's work. Prints "ceiling ready <url>".
+// With CEILING_SYNCHRONOUS=FULL the same route fsyncs the WAL on every commit (one fsync per request): the figure
+// group commit exists to beat.
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +10,7 @@ import Fastify from 'fastify';
 
 const db = new SQLite(path.join(mkdtempSync(path.join(os.tmpdir(), 'hutong-ceiling-')), 'ceiling.db'));
 db.pragma('journal_mode = WAL');
-db.pragma('synchronous = OFF');
+db.pragma(`synchronous = ${process.env.CEILING_SYNCHRONOUS === 'FULL' ? 'FULL' : 'OFF'}`);
 db.exec('create table messages (id integer primary key, received_at text not null, body text not null)');
 const insert = db.prepare('insert into messages (received_at, body) values (?, ?)');
 

@@ -1,5 +1,6 @@
 // npm run bench -- engine: the integration engine's figures, each with its same-run baseline.
-//   1. ceiling: a bare Fastify route doing one SQLite insert per request without fsync (32 connections)
+//   1. ceiling: a bare Fastify route doing one SQLite insert per request without fsync (32 connections); and the same
+//      route with one fsync per request (synchronous=FULL), the figure group commit exists to beat
 //   2. durable ingest: REST JSON ~1 KB, fsync before the reply (group commit), no subscribers, 32 connections
 //   3. end to end: the same load with 2 HTTP subscribers on loopback, counted at the subscribers (exactly once)
 //   4. p99 time to acknowledge at a steady 500 msg/s (open loop, evenly spaced requests)
@@ -94,6 +95,8 @@ interface RunFigures {
   ingestP99: number;
   /** The ceiling server's rate, measured alternating with `ingest`. */
   ceiling?: number;
+  /** The same route with one fsync per request, measured in the same alternation. */
+  fsyncPerRequest?: number;
   e2e: number;
   e2eExactlyOnce: boolean;
   e2eDetail: string;
@@ -111,6 +114,7 @@ async function runAgainst(
   env: Record<string, string>,
   withSteady: boolean,
   ceilingUrl?: string,
+  fsyncUrl?: string,
 ): Promise<RunFigures> {
   console.log(`\n--- ${label} ---`);
   const receivers = await startChild(path.join(root, 'bench/engine/receiver.ts'), {}, /receivers ready (\S+)/);
@@ -128,14 +132,19 @@ async function runAgainst(
     await load({ url, connections: 32, durationSeconds: 2, makeBody, headers }); // warm-up
     let ingest: LoadResult;
     let ceilingLoad: LoadResult | undefined;
+    let fsyncLoad: LoadResult | undefined;
     if (ceilingUrl) {
       const ceilingHeaders = { 'content-type': 'application/json' };
-      await load({ url: ceilingUrl, connections: 32, durationSeconds: 2, makeBody, headers: ceilingHeaders });
+      const bare = (u: string, durationSeconds: number) =>
+        load({ url: u, connections: 32, durationSeconds, makeBody, headers: ceilingHeaders });
+      await bare(ceilingUrl, 2);
+      if (fsyncUrl) await bare(fsyncUrl, 1);
       const rounds = Math.max(1, Math.round(seconds / 2));
       const slice = seconds / rounds;
-      const [ceilingSlices, ingestSlices] = await alternate(rounds, [
-        () => load({ url: ceilingUrl, connections: 32, durationSeconds: slice, makeBody, headers: ceilingHeaders }),
+      const [ceilingSlices, ingestSlices, fsyncSlices] = await alternate(rounds, [
+        () => bare(ceilingUrl, slice),
         () => load({ url, connections: 32, durationSeconds: slice, makeBody, headers }),
+        ...(fsyncUrl ? [() => bare(fsyncUrl, slice)] : []),
       ]);
       ceilingLoad = combineLoads(ceilingSlices!);
       ingest = combineLoads(ingestSlices!);
@@ -143,6 +152,13 @@ async function runAgainst(
         `ceiling (bare Fastify + one SQLite insert per request, no fsync, 32 conn): ${fmt(ceilingLoad.perSecond)} req/s, ` +
           `p99 ${ceilingLoad.p99} ms — measured in ${rounds} slices of ${fmt(slice, 1)} s alternating with durable ingest`,
       );
+      if (fsyncSlices) {
+        fsyncLoad = combineLoads(fsyncSlices);
+        console.log(
+          `the same route with one fsync per request (synchronous=FULL, 32 conn): ${fmt(fsyncLoad.perSecond)} req/s, ` +
+            `p99 ${fsyncLoad.p99} ms — in the same alternation`,
+        );
+      }
     } else {
       ingest = await load({ url, connections: 32, durationSeconds: seconds, makeBody, headers });
     }
@@ -188,6 +204,7 @@ async function runAgainst(
 
     const figures: RunFigures = {
       ...(ceilingLoad ? { ceiling: ceilingLoad.perSecond } : {}),
+      ...(fsyncLoad ? { fsyncPerRequest: fsyncLoad.perSecond } : {}),
       ingest: ingest.perSecond,
       ingestP99: ingest.p99,
       e2e,
@@ -216,9 +233,16 @@ async function runAgainst(
   }
 }
 
-/** The ceiling: a bare Fastify route doing one SQLite insert per request without fsync (ceiling-server.ts). */
-function startCeiling() {
-  return startChild(path.join(root, 'bench/engine/ceiling-server.ts'), {}, /ceiling ready (\S+)/);
+/**
+ * The ceiling: a bare Fastify route doing one SQLite insert per request without fsync (ceiling-server.ts); with
+ * `synchronous: 'FULL'`, the same route with one fsync per request.
+ */
+function startCeiling(synchronous: 'OFF' | 'FULL' = 'OFF') {
+  return startChild(
+    path.join(root, 'bench/engine/ceiling-server.ts'),
+    { CEILING_SYNCHRONOUS: synchronous },
+    /ceiling ready (\S+)/,
+  );
 }
 
 /** Fills a database with 1,000,000 messages (100,000 patients), then times searches by patient id through the API. */
@@ -316,6 +340,7 @@ export async function run(): Promise<void> {
   }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hutong-bench-'));
   const ceilingServer = await startCeiling();
+  const fsyncServer = await startCeiling('FULL');
   let sqlite: RunFigures;
   try {
     sqlite = await runAgainst(
@@ -323,9 +348,11 @@ export async function run(): Promise<void> {
       { HUTONG_DATA_DIR: dataDir },
       true,
       ceilingServer.url,
+      fsyncServer.url,
     );
   } finally {
     await ceilingServer.stop();
+    await fsyncServer.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
   const ceilingRate = sqlite.ceiling!;
@@ -344,6 +371,11 @@ export async function run(): Promise<void> {
   console.log(
     `  ratio to the same-run ceiling (${fmt(ceilingRate)} req/s) ≥ 0.5 → ${fmt(sqlite.ingest / ceilingRate, 2)}  [${check(sqlite.ingest / ceilingRate >= 0.5)}]`,
   );
+  if (sqlite.fsyncPerRequest)
+    console.log(
+      `  (reported) one fsync per request: ${fmt(sqlite.fsyncPerRequest)} req/s — durable ingest with group commit is ` +
+        `${fmt(sqlite.ingest / sqlite.fsyncPerRequest, 1)}× that`,
+    );
   console.log(
     `  end to end, 2 subscribers ≥ 2,000 msg/s, exactly once → ${fmt(sqlite.e2e)} msg/s, ${sqlite.e2eExactlyOnce ? 'exactly once' : 'NOT exactly once'}  [${check(sqlite.e2e >= 2000 && sqlite.e2eExactlyOnce)}]`,
   );
