@@ -23,7 +23,7 @@ import { registerFormatDecoders } from './ingest/format-decoders.js';
 import { IngestPipeline } from './ingest/pipeline.js';
 import { inboundRoutes } from './ingest/routes.js';
 import { ingestBatchHandler } from './ingest/store.js';
-import { EngineMetrics, registerWriterMetrics } from './metrics.js';
+import { EngineMetrics, registerReaderMetrics, registerWriterMetrics } from './metrics.js';
 import { MessageService, messageRoutes } from './messages/index.js';
 import { MonitoringService, monitoringRoutes } from './monitoring/index.js';
 import { RetentionService, retentionRoutes } from './retention/index.js';
@@ -139,6 +139,7 @@ export function createEngine(options: EngineOptions) {
   const endpoints = createEndpoints({ db, cache, pipeline, config, log, changes });
   // WebService requests are read (envelope and V3 message) on threads of their own; see readers.ts.
   const xmlReaders = new HipReaders(config.engine.xmlWorkers ?? defaultXmlWorkers(), log);
+  registerReaderMetrics(options.metrics.registry, xmlReaders);
 
   // Failed inbound authentication is audited, at most once a minute per address and reason, so a misconfigured
   // sender cannot flood the audit log.

@@ -4,6 +4,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { sql } from 'kysely';
 import type { Database } from '../platform/db/index.js';
+import type { HipReaders } from './adapters/inbound/soap/readers.js';
 import type { EngineConfigCache, SubscriptionConfig, TopicConfig } from './config/cache.js';
 import type { EngineTables } from './tables.js';
 import type { WriterStats } from './writer.js';
@@ -112,6 +113,38 @@ export function registerWriterMetrics(registry: Registry, stats: WriterStats): v
     registers: [registry],
     collect() {
       this.set(stats.largestBatch);
+    },
+  });
+}
+
+/** The WebService's XML reader threads (adapters/inbound/soap/readers.ts). */
+export function registerReaderMetrics(registry: Registry, readers: HipReaders): void {
+  new Gauge({
+    name: 'hutong_engine_xml_reader_threads',
+    help: 'XML reader threads running (WebService requests are read on them; 0 = on the event loop)',
+    registers: [registry],
+    collect() {
+      this.set(readers.running);
+    },
+  });
+  new Counter({
+    name: 'hutong_engine_soap_reads_total',
+    help: 'WebService requests read, by where: on a reader thread, or on the event loop',
+    labelNames: ['where'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc({ where: 'thread' }, readers.stats.onThreads);
+      this.inc({ where: 'event_loop' }, readers.stats.onEventLoop);
+    },
+  });
+  new Counter({
+    name: 'hutong_engine_xml_reader_exits_total',
+    help: 'XML reader threads that exited unasked (each is replaced a second later; its requests were read on the event loop)',
+    registers: [registry],
+    collect() {
+      this.reset();
+      this.inc(readers.stats.exits);
     },
   });
 }

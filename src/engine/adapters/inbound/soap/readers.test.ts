@@ -42,6 +42,7 @@ describe('XML reader threads', () => {
       }
     }
     expect(readers.running).toBe(1);
+    expect(readers.stats).toEqual({ onThreads: cases.length * shapes.length, onEventLoop: 0, exits: 0 });
   });
 
   it('answer each kind of bad request as the event loop does', async () => {
@@ -98,6 +99,8 @@ describe('XML reader threads', () => {
         Array.from({ length: 20 }, (_, i) => `during-crash-${i}`),
       );
       expect(dying.running).toBe(0);
+      expect(dying.stats.exits).toBe(1);
+      expect(dying.stats.onEventLoop + dying.stats.onThreads).toBe(21);
       // Meanwhile requests are read on the event loop; a new thread starts about a second later.
       const meanwhile = request('cxf11', sampleV3({ id: 'meanwhile' }), 'cdata');
       const read = await dying.read(meanwhile.body, meanwhile.contentType, options);

@@ -40,7 +40,17 @@ export function defaultXmlWorkers(): number {
 
 const RESPAWN_DELAY_MS = 1000;
 
+/** Counts for /metrics. */
+export interface ReaderStats {
+  /** Requests read on a thread, and on the event loop (no thread, or one that died or failed on it). */
+  onThreads: number;
+  onEventLoop: number;
+  /** Threads that exited unasked (each replaced a second later). */
+  exits: number;
+}
+
 export class HipReaders {
+  readonly stats: ReaderStats = { onThreads: 0, onEventLoop: 0, exits: 0 };
   private readonly threads: (ReaderThread | undefined)[];
   private nextId = 0;
   private closed = false;
@@ -94,6 +104,7 @@ export class HipReaders {
   }
 
   private readHere(job: Job): void {
+    this.stats.onEventLoop++;
     try {
       job.resolve(readHipRequest(job.body, job.contentType, job.options));
     } catch (error) {
@@ -110,8 +121,12 @@ export class HipReaders {
       const job = thread.jobs.get(reply.id);
       if (!job) return;
       thread.jobs.delete(reply.id);
-      if ('read' in reply) job.resolve(reply.read);
-      else this.readHere(job);
+      if ('read' in reply) {
+        this.stats.onThreads++;
+        job.resolve(reply.read);
+      } else {
+        this.readHere(job);
+      }
     });
     worker.on('error', (error) => this.log?.warn({ err: error }, 'XML reader thread failed'));
     worker.on('exit', (code) => {
@@ -120,6 +135,7 @@ export class HipReaders {
       thread.jobs.clear();
       for (const job of orphans) this.readHere(job);
       if (this.closed) return;
+      this.stats.exits++;
       this.log?.warn({ code, requests: orphans.length }, 'XML reader thread exited; starting another');
       setTimeout(() => {
         if (!this.closed && this.threads[slot] === undefined) this.spawn(slot);

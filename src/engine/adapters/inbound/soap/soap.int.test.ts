@@ -69,7 +69,8 @@ for (const dialect of dialectsUnderTest()) {
     let t: TestApp;
     const cases = corpusCases();
     beforeAll(async () => {
-      t = await startTestApp(dialect);
+      // One XML reader thread whatever the machine's cores, so these requests are read the way production reads them.
+      t = await startTestApp(dialect, { engine: { xmlWorkers: 1 } });
       for (const c of cases) {
         const action = findV3Service(c.serviceName)?.action;
         if (!action) throw new Error(`no service for ${c.file}`);
@@ -90,6 +91,26 @@ for (const dialect of dialectsUnderTest()) {
 
     it('has the 25 test cases', () => {
       expect(cases).toHaveLength(25);
+    });
+
+    it('read every request on the XML reader thread, as /metrics shows', async () => {
+      const sender = await addSystem(t.hutong);
+      const c = cases[0]!;
+      const a = await post(
+        t.hutong.app,
+        soapRequest('dotnet12', findV3Service(c.serviceName)!.action, c.text, 'escaped'),
+        {
+          headers: bearer(sender.secret),
+        },
+      );
+      expect(a.status).toBe(200);
+      const metrics = (await t.call('GET', '/metrics')).raw;
+      const value = (series: string) =>
+        Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\d+)$`, 'm').exec(metrics)?.[1] ?? NaN);
+      expect(value('hutong_engine_xml_reader_threads')).toBe(1);
+      expect(value('hutong_engine_soap_reads_total{where="thread"}')).toBeGreaterThanOrEqual(1);
+      expect(value('hutong_engine_soap_reads_total{where="event_loop"}')).toBe(0);
+      expect(value('hutong_engine_xml_reader_exits_total')).toBe(0);
     });
 
     for (const [shape, form, by] of shapes) {
