@@ -4,6 +4,7 @@
 // id on every request so nothing is suppressed as a duplicate) the way a .NET client does, and every reply is checked
 // to be an MCCI_IN000002UV01 AA. In the same run the same load drives a minimal echo service built with the `soap`
 // package (hip-soap-echo.ts: no auth, no storage, a fixed MCCI answer). Targets: ≥ 3,000 msg/s, ratio ≥ 1.0.
+// Reported too: a second Hutong whose topic has strict validation on (the corpus XSDs), for what validation costs.
 // Options: --quick (5 seconds per server), --seconds N.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -27,6 +28,7 @@ const connections = 32;
 const SOAP_ACTION = 'urn:hl7-org:v3/HIPMessageServer';
 const CONTENT_TYPE = `application/soap+xml; charset=utf-8; action="${SOAP_ACTION}"`;
 const CASE = path.join(root, '../shared/corpus/hl7v3/testcases/EMR-PL-04-个人信息查询服务-T01.xml');
+const XSD_DIR = path.join(root, '../shared/corpus/hl7v3/xsd');
 const ORIGINAL_ID = '22a0f9e0-4454-11dc-a6be-3603d6866807';
 /** An MCCI AA inside the result, whichever way the server escaped the attribute quotes. */
 const AA = /MCCI_IN000002UV01[\s\S]*typeCode=(?:"|&quot;)AA(?:"|&quot;)/;
@@ -134,7 +136,7 @@ function combine(slices: Run[]): Run {
 
 const perSecond = (r: Run) => r.checked / r.seconds;
 
-async function configureHutong(base: string): Promise<string> {
+async function configureHutong(base: string, validate: boolean): Promise<string> {
   const api = await adminApi(base);
   const call = api.call;
   const domainId = await api.defaultDomainId();
@@ -144,6 +146,7 @@ async function configureHutong(base: string): Promise<string> {
     code: 'PatientInfoQuery',
     name: '个人信息查询服务',
     model: 'HL7V3',
+    validate,
   });
   return his.secret;
 }
@@ -171,31 +174,42 @@ export async function runHipSoapBench(): Promise<void> {
   );
 
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'hutong-bench-soap-'));
+  const strictDir = mkdtempSync(path.join(os.tmpdir(), 'hutong-bench-soap-strict-'));
   const echo = await startChild(path.join(root, 'bench/protocols/hip-soap-echo.ts'), {}, /echo ready (\S+)/);
   let baseline: Run;
   let hutong: Run;
+  let strict: Run;
   try {
     const server = await startHutong({ HUTONG_DATA_DIR: dataDir });
+    // The same server with 「校验」 on for the topic: every message checked against PatientInfoQuery.xsd.
+    const strictServer = await startHutong({ HUTONG_DATA_DIR: strictDir, HUTONG_HL7V3_XSD_DIR: XSD_DIR });
     try {
-      const secret = await configureHutong(server.url);
       const url = `${server.url}services/HIPMessageServer`;
-      const headers = { authorization: `Bearer ${secret}` };
+      const headers = { authorization: `Bearer ${await configureHutong(server.url, false)}` };
+      const strictUrl = `${strictServer.url}services/HIPMessageServer`;
+      const strictHeaders = { authorization: `Bearer ${await configureHutong(strictServer.url, true)}` };
       await drive(echo.url, {}, 2); // warm-up
       await drive(url, headers, 2);
-      const [echoSlices, hutongSlices] = await alternate(rounds, [
+      await drive(strictUrl, strictHeaders, 2);
+      const [echoSlices, hutongSlices, strictSlices] = await alternate(rounds, [
         () => drive(echo.url, {}, slice, echo),
         () => drive(url, headers, slice, server),
+        () => drive(strictUrl, strictHeaders, slice, strictServer),
       ]);
       baseline = combine(echoSlices!);
       hutong = combine(hutongSlices!);
+      strict = combine(strictSlices!);
       report('node-soap echo service (no auth, no storage)', baseline);
       report('Hutong HIPMessageServer (durable: fsync before the MCCI reply)', hutong);
+      report('  the same with strict XSD validation on (PatientInfoQuery.xsd)', strict);
     } finally {
       await server.stop();
+      await strictServer.stop();
     }
   } finally {
     await echo.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    rmSync(strictDir, { recursive: true, force: true });
   }
 
   const ratio = perSecond(hutong) / perSecond(baseline);
@@ -206,5 +220,9 @@ export async function runHipSoapBench(): Promise<void> {
   );
   console.log(
     `  ratio to the same-run node-soap echo (${fmt(perSecond(baseline))} msg/s) ≥ 1.0 → ${fmt(ratio, 2)}  [${check(ratio >= 1)}]`,
+  );
+  console.log(
+    `  (reported) with strict XSD validation: ${fmt(perSecond(strict))} msg/s, ` +
+      `${fmt((1 - perSecond(strict) / perSecond(hutong)) * 100)} % fewer than without`,
   );
 }

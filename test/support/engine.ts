@@ -47,7 +47,14 @@ export async function addSystem(
 
 export async function addTopic(
   hutong: Hutong,
-  options: { code?: string; mode?: 'async' | 'sync'; model?: string; enabled?: boolean; publishers?: string[] } = {},
+  options: {
+    code?: string;
+    mode?: 'async' | 'sync';
+    model?: string;
+    enabled?: boolean;
+    publishers?: string[];
+    validate?: boolean;
+  } = {},
 ): Promise<{ id: string; code: string }> {
   const k = hutong.db.kysely.withTables<EngineTables>();
   const id = newId();
@@ -64,7 +71,7 @@ export async function addTopic(
       description: null,
       model: options.model ?? 'JSON',
       mode: options.mode ?? 'async',
-      validate: 0,
+      validate: options.validate ? 1 : 0,
       index_fields: null,
       enabled: options.enabled === false ? 0 : 1,
       created_at: at,

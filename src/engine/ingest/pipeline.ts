@@ -109,8 +109,16 @@ export interface IngestResult {
   sync?: SyncAnswer;
 }
 
-/** Validates a body against the topic's model (JSON Schema, XSD …); returns problems, or null when valid. */
-export type ModelValidator = (model: string, body: string, contentType: string) => Promise<string[] | null>;
+/**
+ * Validates a body against the topic's model (JSON Schema, XSD …); returns problems, or null when valid. The topic's
+ * code tells a validator with one schema per service (HL7 V3) which one applies.
+ */
+export type ModelValidator = (
+  model: string,
+  body: string,
+  contentType: string,
+  topicCode?: string,
+) => Promise<string[] | null>;
 
 /** Calls a synchronous topic's provider for a committed message and records the attempt. */
 export type SyncCaller = (
@@ -232,7 +240,7 @@ export class IngestPipeline {
     }
     let validated: number | null = null;
     if (topic.validate && this.deps.validate) {
-      const problems = await this.deps.validate(topic.model, input.body, input.contentType);
+      const problems = await this.deps.validate(topic.model, input.body, input.contentType, topic.code);
       if (problems && problems.length > 0) {
         const error = new HtError('HT_ENGINE_VALIDATION_FAILED', {
           model: topic.model,

@@ -9,8 +9,15 @@ import { compileSchema, MAX_PROBLEMS, type CompiledSchema } from './compile.js';
 import type { SchemaType } from './schema.js';
 import type { ModelsTable, ModelTables } from './store.js';
 
-/** A validator contributed in code: problems, or null when valid. */
-export type CodeValidator = (body: string, contentType: string) => Promise<string[] | null> | string[] | null;
+/**
+ * A validator contributed in code: problems, or null when valid. `topicCode` is the topic the message was published
+ * to (absent when the console checks a sample against the model alone).
+ */
+export type CodeValidator = (
+  body: string,
+  contentType: string,
+  topicCode?: string,
+) => Promise<string[] | null> | string[] | null;
 
 export interface LoadedModel {
   code: string;
@@ -93,7 +100,7 @@ export class ModelRegistry {
   }
 
   /** The pipeline's `validate` option. */
-  readonly validate: ModelValidator = async (model, body, contentType) => {
+  readonly validate: ModelValidator = async (model, body, contentType, topicCode) => {
     const loaded = this.get(model);
     if (loaded?.compiled) {
       const problems = loaded.compiled.check(body);
@@ -103,7 +110,7 @@ export class ModelRegistry {
       return [`模型 ${loaded.code} 的结构定义无法使用 (schema unusable): ${loaded.brokenSchema}`];
     const coded = this.coded.get(model.toUpperCase());
     if (coded) {
-      const problems = await coded(body, contentType);
+      const problems = await coded(body, contentType, topicCode);
       return problems && problems.length > 0 ? problems.slice(0, MAX_PROBLEMS) : null;
     }
     return null;

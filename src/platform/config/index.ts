@@ -88,6 +88,25 @@ export const ConfigSchema = Type.Object(
       },
       { default: {}, additionalProperties: false },
     ),
+    validation: Type.Object(
+      {
+        hl7v3XsdDir: Type.Optional(
+          Type.String({
+            minLength: 1,
+            description:
+              "HUTONG_HL7V3_XSD_DIR: the 互联互通 service XSDs (<ActionCode>.xsd); HL7V3 topics with validation on are checked against their service's XSD",
+          }),
+        ),
+        cdaXsdDir: Type.Optional(
+          Type.String({
+            minLength: 1,
+            description:
+              "HUTONG_CDA_XSD_DIR: the WS/T 500 document XSDs (C0001.xsd …); CDA topics with validation on are checked against their document type's XSD",
+          }),
+        ),
+      },
+      { default: {}, additionalProperties: false },
+    ),
     session: Type.Object(
       {
         idleMinutes: Type.Integer({ default: 30, minimum: 1, maximum: 24 * 60 }),
@@ -133,6 +152,8 @@ const ENV_MAP: Record<string, { path: string[]; type: 'string' | 'integer' | 'bo
   HUTONG_DURABILITY: { path: ['storage', 'durability'], type: 'string' },
   HUTONG_DEDUP_WINDOW_MINUTES: { path: ['engine', 'dedupWindowMinutes'], type: 'integer' },
   HUTONG_XML_WORKERS: { path: ['engine', 'xmlWorkers'], type: 'integer' },
+  HUTONG_HL7V3_XSD_DIR: { path: ['validation', 'hl7v3XsdDir'], type: 'string' },
+  HUTONG_CDA_XSD_DIR: { path: ['validation', 'cdaXsdDir'], type: 'string' },
   HUTONG_MLLP_PORT: { path: ['mllp', 'port'], type: 'integer' },
   HUTONG_SERVICE_TOPICS: { path: ['services', 'seedTopics'], type: 'boolean' },
   HUTONG_CDR: { path: ['services', 'cdr'], type: 'boolean' },
