@@ -25,7 +25,7 @@ import { inboundRoutes } from './ingest/routes.js';
 import { ingestBatchHandler } from './ingest/store.js';
 import { EngineMetrics, registerReaderMetrics, registerWriterMetrics } from './metrics.js';
 import { MessageService, messageRoutes } from './messages/index.js';
-import { cdaXsdValidator, checkSchemaDir, hl7v3XsdValidator } from './models/standard-validators.js';
+import { checkSchemaDir } from './models/standard-validators.js';
 import { MonitoringService, monitoringRoutes } from './monitoring/index.js';
 import { RetentionService, retentionRoutes } from './retention/index.js';
 import './permissions.js';
@@ -67,16 +67,6 @@ export function createEngine(options: EngineOptions) {
   // Transforms, lookup tables, models and endpoints announce their changes here; the cluster carries them.
   const changes = new ConfigChanges();
   const tls = createTransformServices({ db, cache, transforms, decoders, log, changes });
-  // Strict validation of the built-in HL7V3 and CDA models, when the national schema packages are configured.
-  const { hl7v3XsdDir, cdaXsdDir } = config.validation;
-  if (hl7v3XsdDir) {
-    checkSchemaDir('validation.hl7v3XsdDir', hl7v3XsdDir);
-    tls.models.register('HL7V3', hl7v3XsdValidator(hl7v3XsdDir));
-  }
-  if (cdaXsdDir) {
-    checkSchemaDir('validation.cdaXsdDir', cdaXsdDir);
-    tls.models.register('CDA', cdaXsdValidator(cdaXsdDir));
-  }
 
   const dispatcher = new Dispatcher({
     db,
@@ -151,6 +141,16 @@ export function createEngine(options: EngineOptions) {
   // WebService requests are read (envelope and V3 message) on threads of their own; see readers.ts.
   const xmlReaders = new HipReaders(config.engine.xmlWorkers ?? defaultXmlWorkers(), log);
   registerReaderMetrics(options.metrics.registry, xmlReaders);
+  // Strict validation of the built-in HL7V3 and CDA models when the national schema packages are configured, on the
+  // same threads.
+  for (const [model, setting, dir] of [
+    ['HL7V3', 'validation.hl7v3XsdDir', config.validation.hl7v3XsdDir],
+    ['CDA', 'validation.cdaXsdDir', config.validation.cdaXsdDir],
+  ] as const) {
+    if (!dir) continue;
+    checkSchemaDir(setting, dir);
+    tls.models.register(model, (body, _contentType, topicCode) => xmlReaders.validate(model, dir, body, topicCode));
+  }
 
   // Failed inbound authentication is audited, at most once a minute per address and reason, so a misconfigured
   // sender cannot flood the audit log.

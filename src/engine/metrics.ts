@@ -121,21 +121,23 @@ export function registerWriterMetrics(registry: Registry, stats: WriterStats): v
 export function registerReaderMetrics(registry: Registry, readers: HipReaders): void {
   new Gauge({
     name: 'hutong_engine_xml_reader_threads',
-    help: 'XML reader threads running (WebService requests are read on them; 0 = on the event loop)',
+    help: 'XML reader threads running (WebService requests are read and XSD checks run on them; 0 = on the event loop)',
     registers: [registry],
     collect() {
       this.set(readers.running);
     },
   });
   new Counter({
-    name: 'hutong_engine_soap_reads_total',
-    help: 'WebService requests read, by where: on a reader thread, or on the event loop',
-    labelNames: ['where'],
+    name: 'hutong_engine_xml_jobs_total',
+    help: 'Jobs of the XML reader threads (read: a WebService request; validate: an XSD check), by where they ran',
+    labelNames: ['job', 'where'],
     registers: [registry],
     collect() {
       this.reset();
-      this.inc({ where: 'thread' }, readers.stats.onThreads);
-      this.inc({ where: 'event_loop' }, readers.stats.onEventLoop);
+      for (const job of ['read', 'validate'] as const) {
+        this.inc({ job, where: 'thread' }, readers.stats[job].thread);
+        this.inc({ job, where: 'event_loop' }, readers.stats[job].eventLoop);
+      }
     },
   });
   new Counter({

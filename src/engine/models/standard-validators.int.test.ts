@@ -31,6 +31,8 @@ for (const dialect of dialectsUnderTest()) {
     beforeAll(async () => {
       t = await startTestApp(dialect, {
         validation: { hl7v3XsdDir: corpus('hl7v3/xsd'), cdaXsdDir: corpus('cda/xsd') },
+        // One XML thread whatever the cores: the checks run there, as in production.
+        engine: { xmlWorkers: 1 },
       });
       await addTopic(t.hutong, { code: 'PatientInfoQuery', model: 'HL7V3', validate: true });
       await addTopic(t.hutong, { code: 'OutPatientInfoQuery', model: 'HL7V3', validate: false });
@@ -109,6 +111,12 @@ for (const dialect of dialectsUnderTest()) {
       const untyped = await rest('EmrDocuments', '<ClinicalDocument xmlns="urn:hl7-org:v3"/>');
       expect(untyped.status).toBe(422);
       expect(JSON.stringify(untyped.body)).toContain('CDA_NO_SCHEMA');
+    });
+
+    it('ran the checks on the XML thread, as /metrics shows', async () => {
+      const metrics = (await t.call('GET', '/metrics')).raw;
+      expect(metrics).toMatch(/^hutong_engine_xml_jobs_total\{job="validate",where="thread"\} [1-9]/m);
+      expect(metrics).toMatch(/^hutong_engine_xml_jobs_total\{job="validate",where="event_loop"\} 0$/m);
     });
 
     it('checks a sample in the console against the XSD of the service its root element names', async () => {

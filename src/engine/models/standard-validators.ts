@@ -6,14 +6,14 @@
 //    is the topic's; without one (the console's 「校验示例」, a topic of the hospital's own) the XSDs of the services
 //    whose request interaction is the message's root element, valid when one of them accepts it.
 //  - CDA: the document type (C0001–C0053) is read from the header (templateId or code).
-// Each XSD is compiled on first use and kept (5–20 ms each); a validation then costs about as much as parsing the
-// message again (bench/README.md, "strict validation").
+// Each XSD is compiled on first use and kept (5–20 ms each); a validation then costs about three times parsing the
+// message (bench/README.md, "strict XSD validation"), so the engine runs it on the XML reader threads
+// (adapters/inbound/soap/readers.ts), each of which keeps its own compiled schemas.
 import { existsSync, statSync } from 'node:fs';
 import { CdaError, createCdaValidator } from '../../formats/cda/index.js';
 import { createV3Validator, V3_SERVICES } from '../../formats/hl7v3/index.js';
 import { checkXmlSafety, XmlParseError } from '../../formats/xml/index.js';
 import type { XsdValidationIssue } from '../../formats/xml/index.js';
-import type { CodeValidator } from './validator.js';
 
 const MAX_REPORTED = 20;
 
@@ -40,9 +40,32 @@ function servicesOfRoot(xml: string): string[] {
   return V3_SERVICES.filter((s) => s.request === root || s.requestAlternatives?.includes(root)).map((s) => s.action);
 }
 
-export function hl7v3XsdValidator(dir: string): CodeValidator {
+export type StandardModel = 'HL7V3' | 'CDA';
+
+type Check = (body: string, topicCode: string | undefined) => string[] | null;
+
+/** Compiled validators by model and directory, kept for the life of the process (or thread). */
+const checks = new Map<string, Check>();
+
+/** Problems of `body` against the national XSD of `model` in `dir` (HL7V3: the topic's service), or null. */
+export function validateStandard(
+  model: StandardModel,
+  dir: string,
+  body: string,
+  topicCode: string | undefined,
+): string[] | null {
+  const key = `${model}\u0000${dir}`;
+  let check = checks.get(key);
+  if (!check) {
+    check = model === 'HL7V3' ? hl7v3Check(dir) : cdaCheck(dir);
+    checks.set(key, check);
+  }
+  return check(body, topicCode);
+}
+
+function hl7v3Check(dir: string): Check {
   const validator = createV3Validator(dir);
-  return (body, _contentType, topicCode) => {
+  return (body, topicCode) => {
     if (topicCode !== undefined && validator.has(topicCode)) {
       const result = validator.validate(topicCode, body);
       return result.valid ? null : describe(result.errors);
@@ -67,7 +90,7 @@ export function hl7v3XsdValidator(dir: string): CodeValidator {
   };
 }
 
-export function cdaXsdValidator(dir: string): CodeValidator {
+function cdaCheck(dir: string): Check {
   const validator = createCdaValidator(dir);
   return (body) => {
     try {

@@ -1,19 +1,11 @@
-// An XML reader thread (see readers.ts): reads each request it is sent and answers with the plain result.
+// An XML reader thread (see readers.ts): does each job it is sent and answers with the plain result.
 import { parentPort } from 'node:worker_threads';
-import { readHipRequest, type HipReadOptions } from './read.js';
-import type { ReaderReply } from './readers.js';
+import { runReaderTask, type ReaderReply, type ReaderTask } from './readers.js';
 
-interface ReaderJob {
-  id: number;
-  body: Uint8Array;
-  contentType: string | undefined;
-  options: HipReadOptions;
-}
-
-parentPort?.on('message', (job: ReaderJob) => {
+parentPort?.on('message', (job: { id: number; task: ReaderTask }) => {
   let reply: ReaderReply;
   try {
-    reply = { id: job.id, read: readHipRequest(job.body, job.contentType, job.options) };
+    reply = { id: job.id, result: runReaderTask(job.task) };
   } catch (error) {
     reply = { id: job.id, failed: error instanceof Error ? error.message : String(error) };
   }

@@ -1,6 +1,8 @@
 // The XML reader threads answer exactly what reading on the event loop answers — for every national test case in
 // every client shape and for each kind of bad request — and a thread that dies loses no request.
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { validateStandard } from '../../../models/standard-validators.js';
 import { readHipRequest, type HipReadOptions } from './read.js';
 import { HipReaders } from './readers.js';
 import { corpusCases, sampleV3, soapRequest, type ClientShape, type MessageForm } from './clients.testutil.js';
@@ -42,7 +44,11 @@ describe('XML reader threads', () => {
       }
     }
     expect(readers.running).toBe(1);
-    expect(readers.stats).toEqual({ onThreads: cases.length * shapes.length, onEventLoop: 0, exits: 0 });
+    expect(readers.stats).toEqual({
+      read: { thread: cases.length * shapes.length, eventLoop: 0 },
+      validate: { thread: 0, eventLoop: 0 },
+      exits: 0,
+    });
   });
 
   it('answer each kind of bad request as the event loop does', async () => {
@@ -74,6 +80,26 @@ describe('XML reader threads', () => {
     expect(broken.kind === 'read' && broken.v3 === undefined && broken.v3Problem).toBeTruthy();
   });
 
+  it('check messages against the national XSDs as the event loop does', async () => {
+    const xsd = fileURLToPath(new URL('../../../../../../shared/corpus/hl7v3/xsd/', import.meta.url));
+    const valid = sampleV3({ id: '22a0f9e0-4454-11dc-a6be-3603d6866807' });
+    const invalid = valid.replace('<interactionId', '<unexpectedElement/><interactionId');
+    for (const [body, topic] of [
+      [valid, 'PatientInfoQuery'],
+      [invalid, 'PatientInfoQuery'],
+      [valid, undefined],
+      ['<not-v3/>', 'PatientInfoQuery'],
+    ] as const) {
+      const onThread = await readers.validate('HL7V3', xsd, body, topic);
+      expect(onThread).toEqual(validateStandard('HL7V3', xsd, body, topic));
+    }
+    expect(await readers.validate('HL7V3', xsd, valid, 'PatientInfoQuery')).toBeNull();
+    expect((await readers.validate('HL7V3', xsd, invalid, 'PatientInfoQuery'))?.join(' ')).toContain(
+      'unexpectedElement',
+    );
+    expect(readers.stats.validate).toEqual({ thread: 6, eventLoop: 0 });
+  });
+
   it('read only the bytes of a body that is a view into a larger buffer', async () => {
     const { body, contentType } = request('dotnet12', sampleV3({ id: 'view-1' }), 'escaped');
     const larger = Buffer.concat([Buffer.from('garbage before'), body, Buffer.from('garbage after')]);
@@ -100,7 +126,7 @@ describe('XML reader threads', () => {
       );
       expect(dying.running).toBe(0);
       expect(dying.stats.exits).toBe(1);
-      expect(dying.stats.onEventLoop + dying.stats.onThreads).toBe(21);
+      expect(dying.stats.read.eventLoop + dying.stats.read.thread).toBe(21);
       // Meanwhile requests are read on the event loop; a new thread starts about a second later.
       const meanwhile = request('cxf11', sampleV3({ id: 'meanwhile' }), 'cdata');
       const read = await dying.read(meanwhile.body, meanwhile.contentType, options);

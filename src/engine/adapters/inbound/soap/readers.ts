@@ -2,26 +2,39 @@
 // worker threads, so the event loop only authenticates, routes, stores and answers. Reading the two XML documents is
 // the largest single cost of a WebService request (bench/protocols: hip-soap), and a large document read on the
 // event loop would hold up every other request — MLLP ACKs, REST callers, the console — for as long as it takes.
-//  - `workers` threads (HUTONG_XML_WORKERS; default one fewer than the CPU cores, at most 4; 0 = read on the event
+// The same threads check messages against the national XSDs for topics with 「校验」 on (models/standard-validators.ts),
+// which costs about as much again as reading them.
+//  - `workers` threads (HUTONG_XML_WORKERS; default one fewer than the CPU cores, at most 4; 0 = on the event
 //    loop, as on a one-core machine);
-//  - a request goes to the thread with the fewest requests in hand; its bytes are copied once and moved there;
-//  - a thread that dies loses nothing: the requests it held are read on the event loop instead, and a new thread
-//    takes its place a second later. A read that fails there for a reason that is not the request's (a bug) is
-//    repeated on the event loop, so the route answers it exactly as it would have without threads;
+//  - a job goes to the thread with the fewest jobs in hand; a request's bytes are copied once and moved there;
+//  - a thread that dies loses nothing: the jobs it held are done on the event loop instead, and a new thread takes
+//    its place a second later. A job that fails there for a reason that is not the message's (a bug) is repeated on
+//    the event loop, so the caller is answered exactly as it would have been without threads;
 //  - started from the TypeScript sources (tests, tsx), a thread loads them through tsx.
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { validateStandard, type StandardModel } from '../../../models/standard-validators.js';
 import { readHipRequest, type HipRead, type HipReadOptions } from './read.js';
 
 export interface ReaderLog {
   warn(obj: object, msg: string): void;
 }
 
+/** A job for a reader thread: read a WebService request, or check a message against a national XSD. */
+export type ReaderTask =
+  | { kind: 'read'; body: Uint8Array; contentType: string | undefined; options: HipReadOptions }
+  | { kind: 'validate'; model: StandardModel; dir: string; body: string; topicCode: string | undefined };
+
+/** Does a task — on a thread or on the event loop, the same way. */
+export function runReaderTask(task: ReaderTask): HipRead | string[] | null {
+  return task.kind === 'read'
+    ? readHipRequest(task.body, task.contentType, task.options)
+    : validateStandard(task.model, task.dir, task.body, task.topicCode);
+}
+
 interface Job {
-  body: Uint8Array;
-  contentType: string | undefined;
-  options: HipReadOptions;
-  resolve(read: HipRead): void;
+  task: ReaderTask;
+  resolve(result: unknown): void;
   reject(error: unknown): void;
 }
 
@@ -30,8 +43,8 @@ interface ReaderThread {
   jobs: Map<number, Job>;
 }
 
-/** What a reader thread answers for job `id`: the read, or why it could not read it. */
-export type ReaderReply = { id: number; read: HipRead } | { id: number; failed: string };
+/** What a reader thread answers for job `id`: the result, or why it could not do the job. */
+export type ReaderReply = { id: number; result: HipRead | string[] | null } | { id: number; failed: string };
 
 /** One fewer than the CPU cores (the event loop keeps one), at most 4. */
 export function defaultXmlWorkers(): number {
@@ -40,24 +53,27 @@ export function defaultXmlWorkers(): number {
 
 const RESPAWN_DELAY_MS = 1000;
 
-/** Counts for /metrics. */
+/** Counts for /metrics: jobs of each kind done on a thread, and on the event loop (no thread, or one that died). */
 export interface ReaderStats {
-  /** Requests read on a thread, and on the event loop (no thread, or one that died or failed on it). */
-  onThreads: number;
-  onEventLoop: number;
+  read: { thread: number; eventLoop: number };
+  validate: { thread: number; eventLoop: number };
   /** Threads that exited unasked (each replaced a second later). */
   exits: number;
 }
 
 export class HipReaders {
-  readonly stats: ReaderStats = { onThreads: 0, onEventLoop: 0, exits: 0 };
+  readonly stats: ReaderStats = {
+    read: { thread: 0, eventLoop: 0 },
+    validate: { thread: 0, eventLoop: 0 },
+    exits: 0,
+  };
   private readonly threads: (ReaderThread | undefined)[];
   private nextId = 0;
   private closed = false;
 
   private started = false;
 
-  /** Threads start with the first request: an installation nobody calls over SOAP runs none. */
+  /** Threads start with the first job: an installation that neither takes SOAP nor validates runs none. */
   constructor(
     workers: number,
     private readonly log?: ReaderLog,
@@ -71,27 +87,40 @@ export class HipReaders {
   }
 
   read(body: Uint8Array, contentType: string | undefined, options: HipReadOptions): Promise<HipRead> {
-    return new Promise<HipRead>((resolve, reject) => {
-      const job: Job = { body, contentType, options, resolve, reject };
+    return this.run({ kind: 'read', body, contentType, options }) as Promise<HipRead>;
+  }
+
+  /** Problems of `body` against the national XSD of `model` in `dir`, or null when it is valid. */
+  validate(model: StandardModel, dir: string, body: string, topicCode: string | undefined): Promise<string[] | null> {
+    return this.run({ kind: 'validate', model, dir, body, topicCode }) as Promise<string[] | null>;
+  }
+
+  private run(task: ReaderTask): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      const job: Job = { task, resolve, reject };
       if (!this.started && !this.closed) {
         this.started = true;
         for (let slot = 0; slot < this.threads.length; slot++) this.spawn(slot);
       }
       const thread = this.pick();
       if (!thread) {
-        this.readHere(job);
+        this.runHere(job);
         return;
       }
       const id = this.nextId++;
       thread.jobs.set(id, job);
-      // A copy of exactly the body's bytes (Fastify's buffer may be a view of a larger one), moved, not cloned.
-      const bytes = new Uint8Array(body.byteLength);
-      bytes.set(body);
-      thread.worker.postMessage({ id, body: bytes, contentType, options }, [bytes.buffer]);
+      if (task.kind === 'read') {
+        // A copy of exactly the body's bytes (Fastify's buffer may be a view of a larger one), moved, not cloned.
+        const bytes = new Uint8Array(task.body.byteLength);
+        bytes.set(task.body);
+        thread.worker.postMessage({ id, task: { ...task, body: bytes } }, [bytes.buffer]);
+      } else {
+        thread.worker.postMessage({ id, task });
+      }
     });
   }
 
-  /** Stops the threads; requests they still hold are read on the event loop. */
+  /** Stops the threads; jobs they still hold are done on the event loop. */
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all(this.threads.flatMap((t) => (t ? [t.worker.terminate()] : [])));
@@ -103,10 +132,10 @@ export class HipReaders {
     return best;
   }
 
-  private readHere(job: Job): void {
-    this.stats.onEventLoop++;
+  private runHere(job: Job): void {
+    this.stats[job.task.kind].eventLoop++;
     try {
-      job.resolve(readHipRequest(job.body, job.contentType, job.options));
+      job.resolve(runReaderTask(job.task));
     } catch (error) {
       job.reject(error);
     }
@@ -121,11 +150,11 @@ export class HipReaders {
       const job = thread.jobs.get(reply.id);
       if (!job) return;
       thread.jobs.delete(reply.id);
-      if ('read' in reply) {
-        this.stats.onThreads++;
-        job.resolve(reply.read);
+      if ('result' in reply) {
+        this.stats[job.task.kind].thread++;
+        job.resolve(reply.result);
       } else {
-        this.readHere(job);
+        this.runHere(job);
       }
     });
     worker.on('error', (error) => this.log?.warn({ err: error }, 'XML reader thread failed'));
@@ -133,10 +162,10 @@ export class HipReaders {
       if (this.threads[slot] === thread) this.threads[slot] = undefined;
       const orphans = [...thread.jobs.values()];
       thread.jobs.clear();
-      for (const job of orphans) this.readHere(job);
+      for (const job of orphans) this.runHere(job);
       if (this.closed) return;
       this.stats.exits++;
-      this.log?.warn({ code, requests: orphans.length }, 'XML reader thread exited; starting another');
+      this.log?.warn({ code, jobs: orphans.length }, 'XML reader thread exited; starting another');
       setTimeout(() => {
         if (!this.closed && this.threads[slot] === undefined) this.spawn(slot);
       }, RESPAWN_DELAY_MS).unref();

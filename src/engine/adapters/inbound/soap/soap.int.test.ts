@@ -108,8 +108,8 @@ for (const dialect of dialectsUnderTest()) {
       const value = (series: string) =>
         Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\d+)$`, 'm').exec(metrics)?.[1] ?? NaN);
       expect(value('hutong_engine_xml_reader_threads')).toBe(1);
-      expect(value('hutong_engine_soap_reads_total{where="thread"}')).toBeGreaterThanOrEqual(1);
-      expect(value('hutong_engine_soap_reads_total{where="event_loop"}')).toBe(0);
+      expect(value('hutong_engine_xml_jobs_total{job="read",where="thread"}')).toBeGreaterThanOrEqual(1);
+      expect(value('hutong_engine_xml_jobs_total{job="read",where="event_loop"}')).toBe(0);
       expect(value('hutong_engine_xml_reader_exits_total')).toBe(0);
     });
 
