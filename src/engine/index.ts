@@ -139,7 +139,7 @@ export function createEngine(options: EngineOptions) {
   const retention = new RetentionService(db, writer, { log });
   const endpoints = createEndpoints({ db, cache, pipeline, config, log, changes });
   // WebService requests are read (envelope and V3 message) on threads of their own; see readers.ts.
-  const xmlReaders = new HipReaders(config.engine.xmlWorkers ?? defaultXmlWorkers(), log);
+  const xmlReaders = new HipReaders(config.engine.xmlWorkers ?? defaultXmlWorkers(), { log });
   registerReaderMetrics(options.metrics.registry, xmlReaders);
   // Strict validation of the built-in HL7V3 and CDA models when the national schema packages are configured, on the
   // same threads.

@@ -1,6 +1,7 @@
 // The XML reader threads answer exactly what reading on the event loop answers — for every national test case in
 // every client shape and for each kind of bad request — and a thread that dies loses no request.
 import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { afterAll, describe, expect, it } from 'vitest';
 import { validateStandard } from '../../../models/standard-validators.js';
 import { readHipRequest, type HipReadOptions } from './read.js';
@@ -134,6 +135,32 @@ describe('XML reader threads', () => {
       await expect.poll(() => dying.running, { timeout: 5000 }).toBe(1);
     } finally {
       await dying.close();
+    }
+  });
+
+  it('give a slot up after five threads in a row die before finishing a job, and read on the event loop', async () => {
+    let started = 0;
+    const broken = new HipReaders(1, {
+      respawnDelayMs: 10,
+      startWorker: () => {
+        started++;
+        return new Worker('throw new Error("broken build")', { eval: true });
+      },
+    });
+    try {
+      const r = request('dotnet12', sampleV3({ id: 'broken-1' }), 'escaped');
+      const read = await broken.read(r.body, r.contentType, options);
+      expect(read.kind === 'read' && read.v3?.messageId).toBe('broken-1');
+      await expect.poll(() => started, { timeout: 5000 }).toBe(5);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(started).toBe(5);
+      expect(broken.running).toBe(0);
+      expect(broken.stats.exits).toBe(5);
+      const after = await broken.read(r.body, r.contentType, options);
+      expect(after.kind === 'read' && after.v3?.messageId).toBe('broken-1');
+      expect(broken.stats.read).toEqual({ thread: 0, eventLoop: 2 });
+    } finally {
+      await broken.close();
     }
   });
 

@@ -8,8 +8,10 @@
 //    loop, as on a one-core machine);
 //  - a job goes to the thread with the fewest jobs in hand; a request's bytes are copied once and moved there;
 //  - a thread that dies loses nothing: the jobs it held are done on the event loop instead, and a new thread takes
-//    its place a second later. A job that fails there for a reason that is not the message's (a bug) is repeated on
-//    the event loop, so the caller is answered exactly as it would have been without threads;
+//    its place a second later — unless threads keep dying before finishing any job (say the build is incomplete):
+//    after five in a row the slot stays empty and its share of the work is done on the event loop. A job that fails
+//    there for a reason that is not the message's (a bug) is repeated on the event loop, so the caller is answered
+//    exactly as it would have been without threads;
 //  - started from the TypeScript sources (tests, tsx), a thread loads them through tsx.
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
@@ -51,7 +53,16 @@ export function defaultXmlWorkers(): number {
   return Math.min(4, Math.max(0, os.availableParallelism() - 1));
 }
 
-const RESPAWN_DELAY_MS = 1000;
+/** Threads that may die in a row, without finishing a job, before a slot is given up. */
+const MAX_BARREN_EXITS = 5;
+
+export interface HipReadersOptions {
+  log?: ReaderLog;
+  /** Wait before a dead thread is replaced. Default 1 s. */
+  respawnDelayMs?: number;
+  /** Starts one thread (tests replace it). Default: the built read-worker.js, or its source through tsx. */
+  startWorker?: () => Worker;
+}
 
 /** Counts for /metrics: jobs of each kind done on a thread, and on the event loop (no thread, or one that died). */
 export interface ReaderStats {
@@ -72,13 +83,19 @@ export class HipReaders {
   private closed = false;
 
   private started = false;
+  /** Per slot: threads that died in a row without finishing a job. */
+  private readonly barrenExits: number[];
+  private readonly log: ReaderLog | undefined;
+  private readonly respawnDelayMs: number;
+  private readonly startWorker: () => Worker;
 
   /** Threads start with the first job: an installation that neither takes SOAP nor validates runs none. */
-  constructor(
-    workers: number,
-    private readonly log?: ReaderLog,
-  ) {
+  constructor(workers: number, options: HipReadersOptions = {}) {
     this.threads = Array.from({ length: Math.max(0, workers) }, () => undefined);
+    this.barrenExits = this.threads.map(() => 0);
+    this.log = options.log;
+    this.respawnDelayMs = options.respawnDelayMs ?? 1000;
+    this.startWorker = options.startWorker ?? startReaderWorker;
   }
 
   /** Threads running now (0: requests are read on the event loop). */
@@ -142,14 +159,16 @@ export class HipReaders {
   }
 
   private spawn(slot: number): void {
-    const worker = startReaderWorker();
+    const worker = this.startWorker();
     worker.unref();
     const thread: ReaderThread = { worker, jobs: new Map() };
     this.threads[slot] = thread;
+    let finished = false;
     worker.on('message', (reply: ReaderReply) => {
       const job = thread.jobs.get(reply.id);
       if (!job) return;
       thread.jobs.delete(reply.id);
+      finished = true;
       if ('result' in reply) {
         this.stats[job.task.kind].thread++;
         job.resolve(reply.result);
@@ -165,10 +184,18 @@ export class HipReaders {
       for (const job of orphans) this.runHere(job);
       if (this.closed) return;
       this.stats.exits++;
+      this.barrenExits[slot] = finished ? 0 : this.barrenExits[slot]! + 1;
+      if (this.barrenExits[slot]! >= MAX_BARREN_EXITS) {
+        this.log?.warn(
+          { code, slot },
+          'XML reader threads keep failing to start; this share is read on the event loop',
+        );
+        return;
+      }
       this.log?.warn({ code, jobs: orphans.length }, 'XML reader thread exited; starting another');
       setTimeout(() => {
         if (!this.closed && this.threads[slot] === undefined) this.spawn(slot);
-      }, RESPAWN_DELAY_MS).unref();
+      }, this.respawnDelayMs).unref();
     });
   }
 }
