@@ -306,7 +306,8 @@ const engine: EngineMessages = {
     sample: 'Sample message',
     valid: 'Valid',
     invalid: 'Not valid',
-    nothingToValidate: 'This model has nothing to validate against.',
+    nothingToValidate:
+      'This model has nothing to validate against. HL7V3 and CDA are checked against the national XSDs once their directories are configured (HUTONG_HL7V3_XSD_DIR, HUTONG_CDA_XSD_DIR).',
     hint: 'HL7 v2, HL7 v3, CDA, XML and JSON are built in. Create custom models and upload a JSON Schema or XSD for topics to validate against.',
     code: 'Code',
     codeHint: 'Topics choose a model by its code.',

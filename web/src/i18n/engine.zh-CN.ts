@@ -298,7 +298,8 @@ const engine = {
     sample: '样例消息',
     valid: '校验通过',
     invalid: '校验未通过',
-    nothingToValidate: '该模型没有可用于校验的结构定义。',
+    nothingToValidate:
+      '该模型没有可用于校验的结构定义。HL7V3、CDA 在配置国家标准 XSD 目录（HUTONG_HL7V3_XSD_DIR、HUTONG_CDA_XSD_DIR）后按 XSD 校验。',
     hint: '内置 HL7 V2、HL7 V3、CDA、XML 与 JSON 模型；可新建自定义模型并上传 JSON Schema 或 XSD 结构定义，供主题校验消息。',
     code: '模型编码',
     codeHint: '主题按编码选择消息模型。',
