@@ -3,11 +3,13 @@
 
 import { runHl7v2CodecBench } from './hl7v2-codec.js';
 import { runHipSoapBench } from './hip-soap.js';
+import { runHipSoapLargeBench } from './hip-soap-large.js';
 import { runMllpIngestBench } from './mllp-ingest.js';
 
 const benches: ReadonlyArray<readonly [string, () => Promise<void>]> = [
   ['hl7v2-codec', runHl7v2CodecBench],
   ['hip-soap', runHipSoapBench],
+  ['hip-soap-large', runHipSoapLargeBench],
   ['mllp-ingest', runMllpIngestBench],
 ];
 
