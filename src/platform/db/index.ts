@@ -94,6 +94,10 @@ function openSqlite(file: string, durability: 'fsync' | 'process'): Database {
   const walSync = durability === 'fsync' && file !== ':memory:' ? new WalSync(`${file}-wal`) : undefined;
   native.pragma('foreign_keys = ON');
   native.pragma('busy_timeout = 5000');
+  // SQLite's temporary files (statement journals, sorting) stay in memory. By default each is a file created,
+  // written and unlinked in /var/tmp: about 30 a second under the end-to-end bench, 3–6 % of the event loop's time
+  // per message (bench/README.md, session 8).
+  native.pragma('temp_store = MEMORY');
   const checkpointer = file === ':memory:' ? undefined : startCheckpointer(native, file);
   const kysely = new Kysely<PlatformTables>({ dialect: new SqliteDialect({ database: native }) });
   return {
