@@ -15,7 +15,7 @@ import pg from 'pg';
 import SQLite from 'better-sqlite3';
 import { alternate, combineLoads, fmt, load, sampleMessage, steadyLoad, type LoadResult } from '../lib/load.js';
 import { adminApi, type AdminApi as Api } from '../lib/api.js';
-import { root, startChild, startHutong } from '../lib/processes.js';
+import { root, startChild, startHutong, type Child } from '../lib/processes.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -100,22 +100,43 @@ interface RunFigures {
   e2e: number;
   e2eExactlyOnce: boolean;
   e2eDetail: string;
+  /** Event-loop CPU per request or message, in µs: the same-run ceiling's, durable ingest's, end to end's. */
+  cpuPerMessage: { ceiling?: number; fsyncPerRequest?: number; ingest: number; e2e: number };
   steadyP99?: number;
   steadyP50?: number;
   peakRss?: number;
 }
 
+/** Event-loop CPU of `child` per answered request over the loads `measure` adds up, in µs. */
+class CpuPerRequest {
+  private seconds = 0;
+  private requests = 0;
+  constructor(private readonly child: Child) {}
+  async measure(run: () => Promise<LoadResult>): Promise<LoadResult> {
+    const before = this.child.cpuSeconds().mainThread;
+    const result = await run();
+    this.seconds += this.child.cpuSeconds().mainThread - before;
+    this.requests += result.ok;
+    return result;
+  }
+  get micros(): number {
+    return (this.seconds / Math.max(1, this.requests)) * 1e6;
+  }
+}
+
 /**
- * One engine run. With `ceilingUrl`, durable ingest is measured in alternating slices with the ceiling server (see
+ * One engine run. With `ceiling`, durable ingest is measured in alternating slices with the ceiling server (see
  * `alternate`), and the ceiling's figure is returned with the run's.
  */
 async function runAgainst(
   label: string,
   env: Record<string, string>,
   withSteady: boolean,
-  ceilingUrl?: string,
-  fsyncUrl?: string,
+  ceiling?: Child,
+  fsync?: Child,
 ): Promise<RunFigures> {
+  const ceilingUrl = ceiling?.url;
+  const fsyncUrl = fsync?.url;
   console.log(`\n--- ${label} ---`);
   const receivers = await startChild(path.join(root, 'bench/engine/receiver.ts'), {}, /receivers ready (\S+)/);
   const ports = receivers.url.split(',').map(Number);
@@ -133,7 +154,11 @@ async function runAgainst(
     let ingest: LoadResult;
     let ceilingLoad: LoadResult | undefined;
     let fsyncLoad: LoadResult | undefined;
-    if (ceilingUrl) {
+    // What each server's event loop spends per request: the ratio's limit when the event loop is the bottleneck.
+    const hutongCpu = new CpuPerRequest(hutong);
+    const ceilingCpu = ceiling && new CpuPerRequest(ceiling);
+    const fsyncCpu = fsync && new CpuPerRequest(fsync);
+    if (ceilingUrl && ceilingCpu) {
       const ceilingHeaders = { 'content-type': 'application/json' };
       const bare = (u: string, durationSeconds: number) =>
         load({ url: u, connections: 32, durationSeconds, makeBody, headers: ceilingHeaders });
@@ -142,9 +167,9 @@ async function runAgainst(
       const rounds = Math.max(1, Math.round(seconds / 2));
       const slice = seconds / rounds;
       const [ceilingSlices, ingestSlices, fsyncSlices] = await alternate(rounds, [
-        () => bare(ceilingUrl, slice),
-        () => load({ url, connections: 32, durationSeconds: slice, makeBody, headers }),
-        ...(fsyncUrl ? [() => bare(fsyncUrl, slice)] : []),
+        () => ceilingCpu.measure(() => bare(ceilingUrl, slice)),
+        () => hutongCpu.measure(() => load({ url, connections: 32, durationSeconds: slice, makeBody, headers })),
+        ...(fsyncUrl && fsyncCpu ? [() => fsyncCpu.measure(() => bare(fsyncUrl, slice))] : []),
       ]);
       ceilingLoad = combineLoads(ceilingSlices!);
       ingest = combineLoads(ingestSlices!);
@@ -160,14 +185,24 @@ async function runAgainst(
         );
       }
     } else {
-      ingest = await load({ url, connections: 32, durationSeconds: seconds, makeBody, headers });
+      ingest = await hutongCpu.measure(() =>
+        load({ url, connections: 32, durationSeconds: seconds, makeBody, headers }),
+      );
     }
     console.log(
       `durable ingest (no subscribers, 32 conn): ${fmt(ingest.perSecond)} msg/s, p50 ${ingest.p50} ms, p99 ${ingest.p99} ms, errors ${ingest.errors + ingest.non2xx}`,
     );
+    const cpuPerMessage: RunFigures['cpuPerMessage'] = { ingest: hutongCpu.micros, e2e: NaN };
+    if (ceilingCpu) cpuPerMessage.ceiling = ceilingCpu.micros;
+    if (fsyncCpu) cpuPerMessage.fsyncPerRequest = fsyncCpu.micros;
+    console.log(
+      `event-loop CPU per request: ${ceilingCpu ? `ceiling ${fmt(ceilingCpu.micros)} µs, ` : ''}` +
+        `${fsyncCpu ? `one fsync per request ${fmt(fsyncCpu.micros)} µs, ` : ''}durable ingest ${fmt(hutongCpu.micros)} µs`,
+    );
 
     await addSubscribers(api, cfg.domainId, cfg.topicId, ports);
     const before = await Promise.all(ports.map(receiverStats));
+    const e2eCpuBefore = hutong.cpuSeconds().mainThread;
     const started = Date.now();
     const e2eLoad = await load({ url, connections: 32, durationSeconds: seconds, makeBody, headers });
     // Wait for the queue to drain: both subscribers got every accepted message.
@@ -186,6 +221,7 @@ async function runAgainst(
       quiet = next.every((s, i) => s.unique[i] === stats[i]!.unique[i]) ? quiet + 1 : 0;
       stats = next;
     }
+    cpuPerMessage.e2e = ((hutong.cpuSeconds().mainThread - e2eCpuBefore) / Math.max(1, expected)) * 1e6;
     const last = Math.max(...stats.map((s) => s.lastAt));
     const elapsed = (last - started) / 1000;
     const delivered = stats.map((s, i) => s.unique[i]! - (before[i]?.unique[i] ?? 0));
@@ -199,7 +235,8 @@ async function runAgainst(
       duplicates.every((d) => d === 0);
     const e2eDetail = `accepted ${fmt(expected)}, delivered ${delivered.map((d) => fmt(d)).join(' / ')}, duplicates ${duplicates.join(' / ')}, ${fmt(elapsed, 1)} s`;
     console.log(
-      `end to end (2 HTTP subscribers): ${fmt(e2e)} msg/s delivered to each; ${e2eDetail}; exactly once: ${exactlyOnce ? 'yes' : 'NO'}`,
+      `end to end (2 HTTP subscribers): ${fmt(e2e)} msg/s delivered to each; ${e2eDetail}; exactly once: ${exactlyOnce ? 'yes' : 'NO'}; ` +
+        `event loop ${fmt(cpuPerMessage.e2e)} µs per message (its two deliveries included)`,
     );
 
     const figures: RunFigures = {
@@ -210,6 +247,7 @@ async function runAgainst(
       e2e,
       e2eExactlyOnce: exactlyOnce,
       e2eDetail,
+      cpuPerMessage,
     };
     if (withSteady) {
       // Open loop, evenly spaced, latency from each request's due time (see steadyLoad). The rate runs for a few
@@ -347,8 +385,8 @@ export async function run(): Promise<void> {
       'Hutong on embedded SQLite (durability: fsync before reply)',
       { HUTONG_DATA_DIR: dataDir },
       true,
-      ceilingServer.url,
-      fsyncServer.url,
+      ceilingServer,
+      fsyncServer,
     );
   } finally {
     await ceilingServer.stop();
@@ -375,6 +413,12 @@ export async function run(): Promise<void> {
     console.log(
       `  (reported) one fsync per request: ${fmt(sqlite.fsyncPerRequest)} req/s — durable ingest with group commit is ` +
         `${fmt(sqlite.ingest / sqlite.fsyncPerRequest, 1)}× that`,
+    );
+  const cpu = sqlite.cpuPerMessage;
+  if (cpu.ceiling !== undefined)
+    console.log(
+      `  (reported) event-loop CPU per message: durable ingest ${fmt(cpu.ingest)} µs, the ceiling ${fmt(cpu.ceiling)} µs ` +
+        `(ratio ${fmt(cpu.ceiling / cpu.ingest, 2)} where one event loop is the limit); end to end ${fmt(cpu.e2e)} µs`,
     );
   console.log(
     `  end to end, 2 subscribers ≥ 2,000 msg/s, exactly once → ${fmt(sqlite.e2e)} msg/s, ${sqlite.e2eExactlyOnce ? 'exactly once' : 'NOT exactly once'}  [${check(sqlite.e2e >= 2000 && sqlite.e2eExactlyOnce)}]`,
