@@ -5,6 +5,7 @@
 //   3. end to end: the same load with 2 HTTP subscribers on loopback, counted at the subscribers (exactly once)
 //   4. p99 time to acknowledge at a steady 500 msg/s (open loop, evenly spaced requests)
 //   5. peak RSS of the Hutong process through 2–4
+//      (1–3 also print each server's event-loop CPU per request: the ratio's limit when one event loop is the bottleneck)
 //   6. search by patient id over 1,000,000 stored messages (p95)        (skipped with --quick)
 //   7. 2–3 again on PostgreSQL                                           (when PostgreSQL answers)
 // Options: --quick (shorter runs, no 1M search), --seconds N, --no-pg, --pg-only (only the PostgreSQL run).
@@ -135,8 +136,6 @@ async function runAgainst(
   ceiling?: Child,
   fsync?: Child,
 ): Promise<RunFigures> {
-  const ceilingUrl = ceiling?.url;
-  const fsyncUrl = fsync?.url;
   console.log(`\n--- ${label} ---`);
   const receivers = await startChild(path.join(root, 'bench/engine/receiver.ts'), {}, /receivers ready (\S+)/);
   const ports = receivers.url.split(',').map(Number);
@@ -158,18 +157,18 @@ async function runAgainst(
     const hutongCpu = new CpuPerRequest(hutong);
     const ceilingCpu = ceiling && new CpuPerRequest(ceiling);
     const fsyncCpu = fsync && new CpuPerRequest(fsync);
-    if (ceilingUrl && ceilingCpu) {
+    if (ceiling && ceilingCpu) {
       const ceilingHeaders = { 'content-type': 'application/json' };
       const bare = (u: string, durationSeconds: number) =>
         load({ url: u, connections: 32, durationSeconds, makeBody, headers: ceilingHeaders });
-      await bare(ceilingUrl, 2);
-      if (fsyncUrl) await bare(fsyncUrl, 1);
+      await bare(ceiling.url, 2);
+      if (fsync) await bare(fsync.url, 1);
       const rounds = Math.max(1, Math.round(seconds / 2));
       const slice = seconds / rounds;
       const [ceilingSlices, ingestSlices, fsyncSlices] = await alternate(rounds, [
-        () => ceilingCpu.measure(() => bare(ceilingUrl, slice)),
+        () => ceilingCpu.measure(() => bare(ceiling.url, slice)),
         () => hutongCpu.measure(() => load({ url, connections: 32, durationSeconds: slice, makeBody, headers })),
-        ...(fsyncUrl && fsyncCpu ? [() => fsyncCpu.measure(() => bare(fsyncUrl, slice))] : []),
+        ...(fsync && fsyncCpu ? [() => fsyncCpu.measure(() => bare(fsync.url, slice))] : []),
       ]);
       ceilingLoad = combineLoads(ceilingSlices!);
       ingest = combineLoads(ingestSlices!);
